@@ -1,0 +1,40 @@
+// The create payload (spec section 3): JSON text to a typed CreateRequest,
+// with every validation rule that needs nothing but the payload itself.
+#ifndef DSH_LIB_PAYLOAD_CREATE_PAYLOAD_H_
+#define DSH_LIB_PAYLOAD_CREATE_PAYLOAD_H_
+
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "dsh/error.h"
+#include "dsh/model.h"
+
+namespace dsh::payload {
+
+struct ParseOptions {
+  Technology technology = Technology::kRedshift;
+  // Strict mode: the seed's required list holds literally (`private`,
+  // `name`, `sqlTableName`, `organization` required in `dataSource`).
+  bool strict = false;
+};
+
+// A parsed payload. `problems` lists every rule the payload breaks, each
+// with its JSON Pointer; the request is usable only when it is empty.
+// `warnings` never refuse the request (e.g. staleDataTolerance).
+struct ParsedCreate {
+  CreateRequest request;
+  std::vector<Warning> warnings;
+  std::vector<Problem> problems;
+};
+
+// Parses `json`. Returns MalformedJson (with the byte offset) when the text
+// is not JSON, including when an object repeats a key; otherwise a
+// ParsedCreate, whose `problems` may be non-empty. Defaults are filled in:
+// port by technology, ssl true.
+absl::StatusOr<ParsedCreate> ParseCreateRequest(std::string_view json,
+                                                const ParseOptions& options);
+
+}  // namespace dsh::payload
+
+#endif  // DSH_LIB_PAYLOAD_CREATE_PAYLOAD_H_

@@ -38,15 +38,18 @@ struct Problem {
   }
 };
 
-// An InvalidArgument status listing every problem. Its message is the
-// problems joined as "pointer: message" lines.
+// A status of `code` listing every problem. Its message is the problems
+// joined as "pointer: message" lines.
+DSH_EXPORT absl::Status ProblemsStatus(absl::StatusCode code,
+                                       std::vector<Problem> problems);
+
+// ProblemsStatus(InvalidArgument, problems): the request breaks a rule.
 DSH_EXPORT absl::Status InvalidRequest(std::vector<Problem> problems);
 
 // A status of `code` whose message is `pointer: message` and which carries
 // that one problem.
 DSH_EXPORT absl::Status ProblemStatus(absl::StatusCode code,
-                                      std::string pointer,
-                                      std::string message);
+                                      std::string pointer, std::string message);
 
 // An InvalidArgument status for JSON that does not parse, with the byte
 // offset at which parsing failed.
@@ -57,8 +60,7 @@ DSH_EXPORT absl::Status MalformedJson(std::size_t byte_offset,
 DSH_EXPORT std::vector<Problem> ProblemsOf(const absl::Status& status);
 
 // The byte offset of a malformed-JSON status; nullopt for any other status.
-DSH_EXPORT std::optional<std::size_t> ByteOffsetOf(
-    const absl::Status& status);
+DSH_EXPORT std::optional<std::size_t> ByteOffsetOf(const absl::Status& status);
 
 // A stable, lower-case name for the kind of failure, for JSON error bodies
 // and bindings: "invalid_request", "malformed_json", "name_conflict",

@@ -52,24 +52,27 @@ std::string ProblemLine(const Problem& problem) {
 
 }  // namespace
 
-absl::Status InvalidRequest(std::vector<Problem> problems) {
+absl::Status ProblemsStatus(absl::StatusCode code,
+                            std::vector<Problem> problems) {
   std::vector<std::string> lines;
   lines.reserve(problems.size());
   for (const Problem& problem : problems) {
     lines.push_back(ProblemLine(problem));
   }
-  absl::Status status(absl::StatusCode::kInvalidArgument,
-                      absl::StrJoin(lines, "\n"));
+  absl::Status status(code, absl::StrJoin(lines, "\n"));
   status.SetPayload(kProblemsUrl, absl::Cord(EncodeProblems(problems)));
   return status;
 }
 
+absl::Status InvalidRequest(std::vector<Problem> problems) {
+  return ProblemsStatus(absl::StatusCode::kInvalidArgument,
+                        std::move(problems));
+}
+
 absl::Status ProblemStatus(absl::StatusCode code, std::string pointer,
                            std::string message) {
-  Problem problem{std::move(pointer), std::move(message)};
-  absl::Status status(code, ProblemLine(problem));
-  status.SetPayload(kProblemsUrl, absl::Cord(EncodeProblems({problem})));
-  return status;
+  return ProblemsStatus(code,
+                        {Problem{std::move(pointer), std::move(message)}});
 }
 
 absl::Status MalformedJson(std::size_t byte_offset, std::string message) {

@@ -1,0 +1,279 @@
+// dsh: the command-line face of the dsh library. Responses go to stdout as
+// JSON; errors go to stderr as JSON, with an exit status that tells bad
+// input, not found and an unreachable database apart.
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "dsh/dsh.h"
+
+namespace {
+
+// Exit statuses, documented in `dsh --help` and docs/cli.md.
+enum ExitCode {
+  kOk = 0,
+  kFailure = 1,      // Anything else: a bug, a corrupt store.
+  kUsage = 2,        // The command line itself is wrong.
+  kBadInput = 3,     // The payload or request is refused.
+  kNotFound = 4,     // No such handler, data source or remote table.
+  kUnavailable = 5,  // The database or the store cannot be reached.
+};
+
+constexpr char kMainHelp[] =
+    R"(usage: dsh [--registry FILE] [--technology redshift|postgresql]
+           [--strict] [--verbose] COMMAND [ARGS]
+
+Registers database tables as governed data sources.
+
+commands:
+  create PAYLOAD.json     create data sources from a payload ("-" reads stdin)
+  get HANDLER_ID          read a handler, its data source and dictionary
+  validate PAYLOAD.json   check a payload without touching any database
+
+options:
+  --registry FILE         the SQLite registry file (default ./dsh.db)
+  --technology NAME       redshift (default) or postgresql
+  --strict                require every field the vendor marks required
+  --case-sensitive        Redshift identifiers are case-sensitive
+  --verbose               log what dsh does to stderr
+
+Responses are JSON on stdout. Errors are JSON on stderr, and the exit status
+says what kind: 2 usage, 3 refused input, 4 not found, 5 database or
+registry unavailable, 1 anything else.
+Run "dsh COMMAND --help" for a command's own help.
+)";
+
+const std::map<std::string, std::string>& CommandHelp() {
+  static const auto* help = new std::map<std::string, std::string>{
+      {"create",
+       R"(usage: dsh [OPTIONS] create PAYLOAD.json
+
+Reads a create payload (the POST /{technology}/handler body), describes its
+tables through the database's catalog, and registers one data source per
+table. Duplicate tables are skipped with a warning. Prints the create
+response: ids, connectionString, warnings and each data source's dictionary.
+Nothing is written when the request is refused.
+)"},
+      {"get",
+       R"(usage: dsh [OPTIONS] get HANDLER_ID [--skip-cache]
+
+Prints a handler (never its password), its data source and its dictionary.
+With --skip-cache the dictionary is read from the database now and saved.
+)"},
+      {"validate",
+       R"(usage: dsh [OPTIONS] validate PAYLOAD.json
+
+Checks a payload against every rule that needs no database: prints the
+connection string and the warnings it would get, or every problem found,
+each with its JSON Pointer. Touches neither the registry nor the database.
+)"},
+  };
+  return *help;
+}
+
+struct CommandLine {
+  std::string registry_path = "dsh.db";
+  dsh::Technology technology = dsh::Technology::kRedshift;
+  bool strict = false;
+  bool case_sensitive = false;
+  bool verbose = false;
+  bool skip_cache = false;
+  bool help = false;
+  std::string command;
+  std::vector<std::string> arguments;
+};
+
+// Parses argv; options may come before or after the command.
+std::optional<CommandLine> ParseCommandLine(int argc, char** argv,
+                                            std::string& error) {
+  CommandLine line;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::optional<std::string> {
+      if (i + 1 >= argc) {
+        error = arg + " needs a value";
+        return std::nullopt;
+      }
+      return std::string(argv[++i]);
+    };
+    if (arg == "--help" || arg == "-h") {
+      line.help = true;
+    } else if (arg == "--registry") {
+      std::optional<std::string> path = value();
+      if (!path) return std::nullopt;
+      line.registry_path = *path;
+    } else if (arg == "--technology") {
+      std::optional<std::string> name = value();
+      if (!name) return std::nullopt;
+      std::optional<dsh::Technology> technology = dsh::ParseTechnology(*name);
+      if (!technology) {
+        error = "--technology must be redshift or postgresql, not " + *name;
+        return std::nullopt;
+      }
+      line.technology = *technology;
+    } else if (arg == "--strict") {
+      line.strict = true;
+    } else if (arg == "--case-sensitive") {
+      line.case_sensitive = true;
+    } else if (arg == "--verbose") {
+      line.verbose = true;
+    } else if (arg == "--skip-cache") {
+      line.skip_cache = true;
+    } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
+      error = "unknown option " + arg;
+      return std::nullopt;
+    } else if (line.command.empty()) {
+      line.command = arg;
+    } else {
+      line.arguments.push_back(arg);
+    }
+  }
+  return line;
+}
+
+int ExitCodeFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kUnimplemented:
+    case absl::StatusCode::kFailedPrecondition:
+      return kBadInput;
+    case absl::StatusCode::kNotFound:
+      return kNotFound;
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kUnauthenticated:
+      return kUnavailable;
+    default:
+      return kFailure;
+  }
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << dsh::ErrorJson(status) << "\n";
+  return ExitCodeFor(status);
+}
+
+int UsageError(const std::string& message) {
+  std::cerr << "dsh: " << message << "\nRun \"dsh --help\" for usage.\n";
+  return kUsage;
+}
+
+absl::StatusOr<std::string> ReadPayload(const std::string& path) {
+  if (path == "-") {
+    return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError("cannot read payload file " + path);
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::unique_ptr<dsh::Registry>> OpenRegistry(
+    const CommandLine& line, bool needs_store) {
+  dsh::RegistryOptions options;
+  options.strict = line.strict;
+  options.case_sensitive_identifiers = line.case_sensitive;
+  options.logger = dsh::Logger(
+      [](dsh::LogLevel level, std::string_view message) {
+        std::cerr << "dsh: " << dsh::LogLevelName(level) << ": " << message
+                  << "\n";
+      },
+      line.verbose ? dsh::LogLevel::kDebug : dsh::LogLevel::kWarning);
+  std::unique_ptr<dsh::Store> store;
+  if (needs_store) {
+    absl::StatusOr<std::unique_ptr<dsh::Store>> opened =
+        dsh::OpenSqliteStore(line.registry_path);
+    if (!opened.ok()) return opened.status();
+    store = std::move(*opened);
+  } else {
+    store = dsh::NewMemoryStore();
+  }
+  return std::make_unique<dsh::Registry>(
+      std::move(options), std::move(store),
+      std::shared_ptr<dsh::CatalogConnector>(
+          dsh::NewPostgresCatalogConnector()));
+}
+
+int RunCreateOrValidate(const CommandLine& line, bool create) {
+  if (line.arguments.size() != 1) {
+    return UsageError(line.command + " takes one payload file");
+  }
+  absl::StatusOr<std::string> payload = ReadPayload(line.arguments[0]);
+  if (!payload.ok()) return Fail(payload.status());
+  absl::StatusOr<std::unique_ptr<dsh::Registry>> registry =
+      OpenRegistry(line, create);
+  if (!registry.ok()) return Fail(registry.status());
+
+  if (create) {
+    absl::StatusOr<dsh::CreateResult> result =
+        (*registry)->Create(line.technology, *payload);
+    if (!result.ok()) return Fail(result.status());
+    std::cout << dsh::CreateResultJson(*result) << "\n";
+    return kOk;
+  }
+  absl::StatusOr<dsh::ValidateResult> result =
+      (*registry)->Validate(line.technology, *payload);
+  if (!result.ok()) return Fail(result.status());
+  dsh::CreateResult shape;
+  shape.connection_string = result->connection_string;
+  shape.warnings = result->warnings;
+  std::cout << dsh::CreateResultJson(shape) << "\n";
+  return kOk;
+}
+
+int RunGet(const CommandLine& line) {
+  char* end = nullptr;
+  const long long id = line.arguments.size() == 1
+                           ? std::strtoll(line.arguments[0].c_str(), &end, 10)
+                           : 0;
+  if (line.arguments.size() != 1 || *end != '\0' || id <= 0) {
+    return UsageError("get takes one handler id, a positive integer");
+  }
+  absl::StatusOr<std::unique_ptr<dsh::Registry>> registry =
+      OpenRegistry(line, true);
+  if (!registry.ok()) return Fail(registry.status());
+  absl::StatusOr<dsh::HandlerView> view =
+      (*registry)->GetHandler(line.technology, id, line.skip_cache);
+  if (!view.ok()) return Fail(view.status());
+  std::cout << dsh::HandlerViewJson(*view) << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string error;
+  const std::optional<CommandLine> line = ParseCommandLine(argc, argv, error);
+  if (!line) return UsageError(error);
+  if (line->command.empty()) {
+    std::cout << kMainHelp;
+    return line->help ? kOk : kUsage;
+  }
+  const auto help = CommandHelp().find(line->command);
+  if (help == CommandHelp().end()) {
+    return UsageError("unknown command " + line->command);
+  }
+  if (line->help) {
+    std::cout << help->second;
+    return kOk;
+  }
+  if (line->command == "create") return RunCreateOrValidate(*line, true);
+  if (line->command == "validate") return RunCreateOrValidate(*line, false);
+  return RunGet(*line);
+}

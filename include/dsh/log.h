@@ -25,9 +25,7 @@ class DSH_EXPORT Logger {
   Logger(LogSink sink, LogLevel min_level)
       : sink_(std::move(sink)), min_level_(min_level) {}
 
-  bool Enabled(LogLevel level) const {
-    return sink_ && level >= min_level_;
-  }
+  bool Enabled(LogLevel level) const { return sink_ && level >= min_level_; }
   void Log(LogLevel level, std::string_view message) const {
     if (Enabled(level)) sink_(level, message);
   }

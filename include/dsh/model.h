@@ -134,8 +134,7 @@ struct ConnectionString {
   std::string database;
 
   std::string ToString() const;
-  friend bool operator==(const ConnectionString& a,
-                         const ConnectionString& b) {
+  friend bool operator==(const ConnectionString& a, const ConnectionString& b) {
     return std::tie(a.host, a.port, a.database) ==
            std::tie(b.host, b.port, b.database);
   }
@@ -181,9 +180,9 @@ struct Column {
 
   friend bool operator==(const Column& a, const Column& b) {
     return std::tie(a.name, a.data_type, a.remote_type, a.nullable,
-                    a.primary_key, a.tags) ==
-           std::tie(b.name, b.data_type, b.remote_type, b.nullable,
-                    b.primary_key, b.tags);
+                    a.primary_key,
+                    a.tags) == std::tie(b.name, b.data_type, b.remote_type,
+                                        b.nullable, b.primary_key, b.tags);
   }
 };
 

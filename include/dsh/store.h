@@ -52,12 +52,11 @@ class DSH_EXPORT Store {
 
   // NotFound when there is no such id.
   virtual absl::StatusOr<HandlerRecord> GetHandler(HandlerId id) = 0;
-  virtual absl::StatusOr<DataSourceRecord> GetDataSource(
-      DataSourceId id) = 0;
+  virtual absl::StatusOr<DataSourceRecord> GetDataSource(DataSourceId id) = 0;
 
   // The handler registered for each key, or nullopt, in the order of `keys`.
-  virtual absl::StatusOr<std::vector<std::optional<HandlerId>>>
-  FindHandlers(absl::Span<const TableKey> keys) = 0;
+  virtual absl::StatusOr<std::vector<std::optional<HandlerId>>> FindHandlers(
+      absl::Span<const TableKey> keys) = 0;
 
   // Replaces a data source's dictionary, health and read time, and bumps its
   // updated time. NotFound when there is no such data source.

@@ -24,24 +24,29 @@ struct IdentityOptions {
 
 // Trimmed, lower-cased, one trailing dot removed, brackets removed from an
 // IPv6 literal and the literal written in its RFC 5952 form, then mapped
-// through the alias table. Never resolves DNS.
+// through the alias table. Never resolves DNS. Only ASCII is lower-cased;
+// an IPv4 literal keeps its spelling (leading zeros included); an
+// IPv4-mapped IPv6 literal becomes "::ffff:a.b.c.d" and stays distinct from
+// "a.b.c.d". An alias maps in one step, not transitively.
 std::string CanonicalHost(std::string_view host,
                           const IdentityOptions& options);
 
 // The key of a handler's table from the payload's own names: Redshift names
-// are lower-cased unless identifiers are case-sensitive; PostgreSQL names
-// are kept exactly. A port of 0 becomes the technology's default.
+// (database, schema, table) have their ASCII letters lower-cased unless
+// identifiers are case-sensitive; PostgreSQL names are kept exactly. A port
+// of 0 becomes the technology's default. A query-backed handler has no
+// table and should not be keyed.
 TableKey KeyFromPayload(Technology technology, const HandlerMetadata& handler,
                         const IdentityOptions& options);
 
 // The key with schema and table as the catalog resolved them; these are
-// taken exactly.
+// taken exactly. Host, port and database are as in KeyFromPayload.
 TableKey KeyFromCatalog(Technology technology, const HandlerMetadata& handler,
                         std::string_view schema, std::string_view table,
                         const IdentityOptions& options);
 
 // The connection string of a handler: canonical host, port (default filled
-// in) and database.
+// in) and database, folded as in KeyFromPayload.
 ConnectionString ConnectionOf(Technology technology,
                               const HandlerMetadata& handler,
                               const IdentityOptions& options);

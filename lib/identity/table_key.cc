@@ -71,6 +71,8 @@ std::optional<std::string> CanonicalIpv6(std::string_view text) {
   if (text.find(':') == std::string_view::npos) return std::nullopt;
   const std::size_t percent = text.find('%');
   const std::string address(text.substr(0, percent));
+  // inet_pton reads up to the first NUL; the rest must not be dropped.
+  if (address.find('\0') != std::string::npos) return std::nullopt;
   unsigned char bytes[16];
   if (inet_pton(AF_INET6, address.c_str(), bytes) != 1) return std::nullopt;
 

@@ -134,6 +134,11 @@ TEST(CanonicalHost, LeavesSomethingThatIsNotAnIpv6LiteralAsAName) {
   EXPECT_EQ(CanonicalHost("gg::1", kDefaults), "gg::1");
 }
 
+TEST(CanonicalHost, DoesNotReadAnIpv6LiteralOnlyUpToANul) {
+  const std::string host("::1\0::2", 7);
+  EXPECT_NE(CanonicalHost(host, kDefaults), "::1");
+}
+
 TEST(CanonicalHost, MapsAnAliasOntoItsCanonicalHost) {
   IdentityOptions options;
   options.host_aliases = {

@@ -249,6 +249,7 @@ class ObjectReader {
 // The members every handler of one request must agree on, in the form in
 // which they are compared; nullopt where the handler's own value already
 // has a problem, so that one mistake is not reported twice.
+enum ConnectionField : std::size_t { kHost, kPort, kDatabase, kUsername };
 constexpr std::array<std::string_view, 4> kConnectionKeys = {
     "hostname", "port", "database", "username"};
 using ConnectionFields = std::array<std::optional<std::string>, 4>;
@@ -327,15 +328,15 @@ class CreateParser {
       if (std::optional<std::string> problem = HostnameProblem(m.hostname)) {
         md.Report("hostname", std::move(*problem));
       } else {
-        connection[0] = HostComparisonForm(m.hostname);
+        connection[kHost] = HostComparisonForm(m.hostname);
       }
     }
     if (std::optional<int> port = ParsePort(md, m)) {
-      connection[1] = absl::StrCat(*port);
+      connection[kPort] = absl::StrCat(*port);
     }
     if (md.NonEmptyString("database", Need::kRequired, &m.database) ==
         Read::kOk) {
-      connection[2] = m.database;
+      connection[kDatabase] = m.database;
     }
 
     // A query-backed source names no table; any `query` member, even a
@@ -350,7 +351,7 @@ class CreateParser {
     md.NonEmptyString("table", table_need, &m.table);
 
     if (md.String("username", Need::kOptional, &m.username) != Read::kInvalid) {
-      connection[3] = m.username;
+      connection[kUsername] = m.username;
     }
     md.String("password", Need::kOptional, &m.password);
     md.Bool("ssl", Need::kOptional, &m.ssl);

@@ -41,8 +41,6 @@ constexpr char kSqlCharacters[] =
 constexpr char kSqlNameCharacters[] = "abcdefghijklmnopqrstuvwxyz0123456789_";
 constexpr std::size_t kMaxSqlName = 255;
 constexpr char kSupportedAuthentication[] = "userPassword";
-// Values quoted in messages are cut to this many bytes.
-constexpr std::size_t kMaxQuoted = 64;
 
 enum class Need { kOptional, kRequired };
 
@@ -72,13 +70,6 @@ dom::array ArrayOf(dom::element value) {
 }
 dom::object ObjectOf(dom::element value) {
   return value.get_object().value_unsafe();
-}
-
-std::string Quoted(std::string_view text) {
-  std::string out;
-  AppendJsonString(out, text.substr(0, kMaxQuoted));
-  if (text.size() > kMaxQuoted) out.insert(out.size() - 1, "...");
-  return out;
 }
 
 // Re-serialises a validated value compactly, keeping every member.
@@ -393,9 +384,10 @@ class CreateParser {
     }
     if (!m.authentication_method.empty() &&
         m.authentication_method != kSupportedAuthentication) {
+      // The value is not quoted: no message echoes a payload string, in
+      // case a secret was put into the wrong field.
       md.Report("authenticationMethod",
-                absl::StrCat("unsupported authentication method ",
-                             Quoted(m.authentication_method), "; only \"",
+                absl::StrCat("unsupported authentication method; only \"",
                              kSupportedAuthentication, "\" is supported"));
     }
   }

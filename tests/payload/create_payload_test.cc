@@ -388,8 +388,8 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Metadata, RefusesAnUnsupportedAuthenticationMethodAndSaysSo) {
   EXPECT_THAT(ProblemsWithMetadata("authenticationMethod", R"("iamRole")"),
               ElementsAre(At("/handler/0/metadata/authenticationMethod",
-                             "unsupported authentication method \"iamRole\"; "
-                             "only \"userPassword\" is supported")));
+                             "unsupported authentication method; only "
+                             "\"userPassword\" is supported")));
 }
 
 TEST(Metadata, AcceptsAnEmptyAuthenticationMethodAsTheDefault) {
@@ -1029,12 +1029,14 @@ TEST(ParseCreateRequest, ReportsEveryProblemNotOnlyTheFirst) {
           At("/schemaEvolution/ownerProfileId", "must be a positive integer")));
 }
 
-TEST(ParseCreateRequest, NeverPutsThePasswordIntoAProblemOrWarning) {
+TEST(ParseCreateRequest, NeverEchoesAStringValueInAProblemOrWarning) {
+  const std::string canary = std::string("\"") + kCanaryPassword + "\"";
   Payload payload;
   payload.metadata[0]
       .Set("hostname", std::string("\"") + kCanaryPassword + ":1\"")
-      .Set("staleDataTolerance", "1")
-      .Set("authenticationMethod", R"("kerberos")");
+      .Set("authenticationMethod", canary)
+      .Set("columns", "[" + canary + "," + canary + "]")
+      .Set("staleDataTolerance", "1");
   payload.AddHandler();
   payload.metadata[1].Set("username", R"("other")");
 

@@ -1,0 +1,162 @@
+#include "dsh/memory_catalog.h"
+
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <utility>
+
+#include "catalog/resolution.h"
+
+namespace dsh {
+
+namespace {
+
+// What every connector and catalog made from one MemoryCatalogConnector
+// share. Outside the connector's private State so that the catalog, which
+// is no member of the connector, may name it.
+struct Shared {
+  struct Relation {
+    TableRef name;
+    std::vector<Column> columns;
+    RelationKind kind;
+  };
+  using DatabaseKey = std::tuple<std::string, int, std::string>;
+
+  static DatabaseKey KeyOf(const ConnectionString& database) {
+    return {database.host, database.port, database.database};
+  }
+
+  std::mutex mutex;
+  std::map<DatabaseKey, std::vector<Relation>> databases;
+  absl::Status connect_failure;
+  absl::Status describe_failure;
+  int describe_calls = 0;
+};
+
+}  // namespace
+
+struct MemoryCatalogConnector::State {
+  Shared shared;
+};
+
+namespace {
+
+class MemoryCatalog : public Catalog {
+ public:
+  using State = Shared;
+
+  MemoryCatalog(std::shared_ptr<State> state, ConnectionString database)
+      : state_(std::move(state)), database_(std::move(database)) {}
+
+  absl::StatusOr<std::vector<TableDescription>> DescribeTables(
+      absl::Span<const TableRef> tables) override {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    ++state_->describe_calls;
+    if (!state_->describe_failure.ok()) return state_->describe_failure;
+
+    static const std::vector<State::Relation> kNone;
+    const auto found = state_->databases.find(State::KeyOf(database_));
+    const std::vector<State::Relation>& relations =
+        found == state_->databases.end() ? kNone : found->second;
+    const std::string where = database_.ToString();
+
+    std::vector<TableDescription> out;
+    out.reserve(tables.size());
+    for (const TableRef& requested : tables) {
+      TableDescription description;
+      description.requested = requested;
+      std::vector<const State::Relation*> matches;
+      std::vector<TableRef> names;
+      for (const State::Relation& relation : relations) {
+        if (catalog_internal::MatchesIgnoringAsciiCase(requested,
+                                                       relation.name)) {
+          matches.push_back(&relation);
+          names.push_back(relation.name);
+        }
+      }
+      absl::StatusOr<size_t> pick =
+          catalog_internal::ResolveTable(requested, names, where);
+      if (pick.ok()) {
+        const State::Relation& relation = *matches[*pick];
+        description.resolved = relation.name;
+        description.kind = relation.kind;
+        description.columns = relation.columns;
+      } else {
+        description.status = pick.status();
+      }
+      out.push_back(std::move(description));
+    }
+    return out;
+  }
+
+ private:
+  std::shared_ptr<State> state_;
+  ConnectionString database_;
+};
+
+}  // namespace
+
+MemoryCatalogConnector::MemoryCatalogConnector()
+    : state_(std::make_shared<State>()) {}
+
+MemoryCatalogConnector::~MemoryCatalogConnector() = default;
+
+void MemoryCatalogConnector::PutTable(const ConnectionString& database,
+                                      const TableRef& name,
+                                      std::vector<Column> columns,
+                                      RelationKind kind) {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  std::vector<Shared::Relation>& relations =
+      state_->shared.databases[Shared::KeyOf(database)];
+  for (Shared::Relation& relation : relations) {
+    if (relation.name == name) {
+      relation.columns = std::move(columns);
+      relation.kind = kind;
+      return;
+    }
+  }
+  relations.push_back({name, std::move(columns), kind});
+}
+
+void MemoryCatalogConnector::DropTable(const ConnectionString& database,
+                                       const TableRef& name) {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  const auto found = state_->shared.databases.find(Shared::KeyOf(database));
+  if (found == state_->shared.databases.end()) return;
+  std::vector<Shared::Relation>& relations = found->second;
+  for (auto it = relations.begin(); it != relations.end(); ++it) {
+    if (it->name == name) {
+      relations.erase(it);
+      return;
+    }
+  }
+}
+
+void MemoryCatalogConnector::FailConnect(absl::Status status) {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  state_->shared.connect_failure = std::move(status);
+}
+
+void MemoryCatalogConnector::FailDescribe(absl::Status status) {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  state_->shared.describe_failure = std::move(status);
+}
+
+int MemoryCatalogConnector::describe_calls() const {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  return state_->shared.describe_calls;
+}
+
+absl::StatusOr<std::unique_ptr<Catalog>> MemoryCatalogConnector::Connect(
+    const ConnectionSettings& settings) {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  if (!state_->shared.connect_failure.ok())
+    return state_->shared.connect_failure;
+  // Shares ownership of the whole State while pointing at its shared part.
+  std::shared_ptr<Shared> shared(state_, &state_->shared);
+  return std::unique_ptr<Catalog>(new MemoryCatalog(
+      std::move(shared),
+      ConnectionString{settings.host, settings.port, settings.database}));
+}
+
+}  // namespace dsh

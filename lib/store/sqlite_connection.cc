@@ -25,7 +25,13 @@ absl::Status SqliteStatus(int code, std::string_view path,
     case SQLITE_NOLFS:
       return absl::UnavailableError(message);
     case SQLITE_CONSTRAINT:
-      return absl::AlreadyExistsError(message);
+      // A UNIQUE index caught a taken key or name; any other constraint
+      // failing means a record the store should never have built.
+      if (code == SQLITE_CONSTRAINT_UNIQUE ||
+          code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return absl::AlreadyExistsError(message);
+      }
+      return absl::InternalError(message);
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
     case SQLITE_FORMAT:

@@ -23,8 +23,9 @@ namespace dsh::store {
 // The status for SQLite result code `code` met while `doing` something on
 // the store file `path`. Busy, locked, I/O, full-disk and permission
 // failures are Unavailable (the caller may retry); a corrupt file or one
-// that is not a database is Internal; a uniqueness constraint is
-// AlreadyExists. The message names the file.
+// that is not a database is Internal; a UNIQUE constraint is
+// AlreadyExists. `code` may be an extended result code. The message names
+// the file.
 absl::Status SqliteStatus(int code, std::string_view path,
                           std::string_view doing,
                           std::string_view sqlite_message);

@@ -292,10 +292,9 @@ absl::Status Migrate(SqliteConnection& db) {
   if (*version == kSchemaVersion) return transaction->Commit();
 
   for (std::int64_t step = *version; step < kSchemaVersion; ++step) {
-    const absl::Status applied =
-        db.Exec(kMigrations[step], absl::StrCat("cannot upgrade the schema to "
-                                                "version ",
-                                                step + 1));
+    const std::string doing =
+        absl::StrCat("cannot upgrade the schema to version ", step + 1);
+    const absl::Status applied = db.Exec(kMigrations[step], doing);
     if (!applied.ok()) return applied;
   }
   const absl::Status stamped =
@@ -319,7 +318,8 @@ absl::StatusOr<HandlerRecord> HandlerFromRow(const SqliteStatement& row,
   handler.id = row.Int(0);
   handler.data_source_id = row.Int(1);
   const std::optional<Technology> technology = ParseTechnology(row.Text(2));
-  if (!technology) return Corrupt(path, "handler", handler.id, "technology");
+  if (!technology)
+    return Corrupt(path, "handler", handler.id, "unknown technology");
   handler.technology = *technology;
   handler.connection_string = row.Text(3);
 

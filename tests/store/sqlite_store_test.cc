@@ -420,6 +420,11 @@ TEST(SqliteStatus, TellsTheCallerWhetherToRetry) {
             absl::StatusCode::kInternal);
   EXPECT_EQ(SqliteStatus(SQLITE_NOTADB, "/x.db", "doing", "m").code(),
             absl::StatusCode::kInternal);
+  EXPECT_EQ(
+      SqliteStatus(SQLITE_CONSTRAINT_UNIQUE, "/x.db", "doing", "m").code(),
+      absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(SqliteStatus(SQLITE_CONSTRAINT_CHECK, "/x.db", "doing", "m").code(),
+            absl::StatusCode::kInternal);
   EXPECT_EQ(SqliteStatus(SQLITE_BUSY, "/x.db", "reading", "busy").message(),
             "SQLite store \"/x.db\": reading: busy");
 }

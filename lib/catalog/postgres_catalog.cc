@@ -283,7 +283,6 @@ class PostgresCatalog : public Catalog {
   absl::StatusOr<std::vector<TableDescription>> DescribeTables(
       absl::Span<const TableRef> tables) override {
     std::vector<TableDescription> out(tables.size());
-    for (size_t i = 0; i < tables.size(); ++i) out[i].requested = tables[i];
     if (tables.empty()) return out;
     if (broken_) {
       return absl::UnavailableError(absl::StrCat(
@@ -305,50 +304,54 @@ class PostgresCatalog : public Catalog {
       names.push_back(tables[i].table);
     }
 
-    std::vector<std::vector<TableRef>> candidates(tables.size());
-    std::vector<std::optional<size_t>> chosen(tables.size());
-    std::vector<RelationKind> kinds(tables.size(), RelationKind::kTable);
+    std::vector<Answer> answers(tables.size());
     if (!asked.empty()) {
-      absl::Status read =
-          Read(schemas, names, asked, candidates, chosen, kinds, out);
+      absl::Status read = Read(schemas, names, asked, answers);
       if (!read.ok()) return read;
     }
 
     for (size_t i = 0; i < tables.size(); ++i) {
+      Answer& answer = answers[i];
+      out[i].requested = tables[i];
       absl::StatusOr<size_t> pick =
-          ResolveTable(tables[i], candidates[i], where_);
+          ResolveTable(tables[i], answer.candidates, where_);
       if (!pick.ok()) {
         out[i].status = pick.status();
-        out[i].columns.clear();
         continue;
       }
-      if (chosen[i] != *pick) {
+      if (answer.chosen != *pick) {
         return absl::InternalError(absl::StrCat(
             "the catalog query of ", where_, " chose another relation for ",
             QuotedTableName(tables[i]), " than the resolution rules"));
       }
-      out[i].resolved = candidates[i][*pick];
-      out[i].kind = kinds[i];
+      out[i].resolved = answer.candidates[*pick];
+      out[i].kind = answer.kind;
+      out[i].columns = std::move(answer.columns);
     }
     return out;
   }
 
  private:
+  // What the describe query says about one requested table.
+  struct Answer {
+    std::vector<TableRef> candidates;  // Matches ignoring ASCII case.
+    std::optional<size_t> chosen;      // Index into `candidates`.
+    RelationKind kind = RelationKind::kTable;
+    std::vector<Column> columns;  // Of the chosen candidate.
+  };
+
   // Runs the describe query once for every request and files its rows.
   absl::Status Read(const std::vector<std::string>& schemas,
                     const std::vector<std::string>& names,
                     const std::vector<size_t>& asked,
-                    std::vector<std::vector<TableRef>>& candidates,
-                    std::vector<std::optional<size_t>>& chosen,
-                    std::vector<RelationKind>& kinds,
-                    std::vector<TableDescription>& out) {
+                    std::vector<Answer>& answers) {
     try {
       pqxx::nontransaction read(*connection_);
       const pqxx::result rows =
           read.exec_params(std::string(dialect_.describe_query),
                            ArrayLiteral(schemas), ArrayLiteral(names));
       for (const pqxx::row& row : rows) {
-        absl::Status filed = File(row, asked, candidates, chosen, kinds, out);
+        absl::Status filed = File(row, asked, answers);
         if (!filed.ok()) return filed;
       }
       return absl::OkStatus();
@@ -366,24 +369,21 @@ class PostgresCatalog : public Catalog {
   }
 
   absl::Status File(const pqxx::row& row, const std::vector<size_t>& asked,
-                    std::vector<std::vector<TableRef>>& candidates,
-                    std::vector<std::optional<size_t>>& chosen,
-                    std::vector<RelationKind>& kinds,
-                    std::vector<TableDescription>& out) const {
+                    std::vector<Answer>& answers) const {
     const auto request = row[kRequestColumn].as<size_t>();
     if (request < 1 || request > asked.size()) {
       return absl::InternalError(absl::StrCat("the catalog query of ", where_,
                                               " answered request ", request,
                                               " of ", asked.size()));
     }
-    const size_t i = asked[request - 1];
+    Answer& answer = answers[asked[request - 1]];
     TableRef relation{row[kSchemaColumn].as<std::string>(),
                       row[kTableColumn].as<std::string>()};
-    std::vector<TableRef>& seen = candidates[i];
+    std::vector<TableRef>& seen = answer.candidates;
     if (seen.empty() || !(seen.back() == relation)) {
       seen.push_back(std::move(relation));
       if (row[kChosenColumn].as<bool>()) {
-        chosen[i] = seen.size() - 1;
+        answer.chosen = seen.size() - 1;
         const std::string kind = row[kKindColumn].as<std::string>();
         const std::optional<RelationKind> known =
             RelationKindOf(kind.empty() ? '\0' : kind[0]);
@@ -392,7 +392,7 @@ class PostgresCatalog : public Catalog {
               "the catalog of ", where_, " returned relation kind \"", kind,
               "\" for ", QuotedTableName(seen.back())));
         }
-        kinds[i] = *known;
+        answer.kind = *known;
       }
     }
     if (row[kNameColumn].is_null()) return absl::OkStatus();
@@ -405,7 +405,7 @@ class PostgresCatalog : public Catalog {
     column.data_type =
         GovernedType(row[kBaseColumn].as<std::string>(std::string()),
                      row[kBaseKindColumn].as<std::string>(std::string()));
-    out[i].columns.push_back(std::move(column));
+    answer.columns.push_back(std::move(column));
     return absl::OkStatus();
   }
 

@@ -31,7 +31,8 @@ std::string PayloadWithHandlers(int count) {
 }
 
 void BM_SimdjsonDomOnly(benchmark::State& state) {
-  const std::string json = PayloadWithHandlers(state.range(0));
+  const std::string json =
+      PayloadWithHandlers(static_cast<int>(state.range(0)));
   simdjson::dom::parser parser;
   for (auto _ : state) {
     simdjson::dom::element root;
@@ -42,7 +43,8 @@ void BM_SimdjsonDomOnly(benchmark::State& state) {
 }
 
 void BM_ParseCreateRequest(benchmark::State& state) {
-  const std::string json = PayloadWithHandlers(state.range(0));
+  const std::string json =
+      PayloadWithHandlers(static_cast<int>(state.range(0)));
   dsh::payload::ParseOptions options;
   for (auto _ : state) {
     auto parsed = dsh::payload::ParseCreateRequest(json, options);

@@ -53,7 +53,8 @@ struct TableDescription {
   TableRef resolved;  // Names as the catalog stores them.
   RelationKind kind = RelationKind::kTable;
   // In column order. `remote_type` is the type text exactly as the database
-  // prints it; `data_type` is left empty (see MapRemoteType).
+  // prints it; `data_type` is the governed type when the catalog knows it
+  // (it sees through domains and enums), empty when it does not.
   std::vector<Column> columns;
 };
 

@@ -308,6 +308,7 @@ class CreateParser {
     if (!metadata) return;
     ConnectionFields connection;
     result_.request.handlers.push_back(ParseMetadata(*metadata, connection));
+    result_.handler_pointers.push_back(pointer);
     connections_.push_back(std::move(connection));
     metadata_pointers_.push_back(metadata->pointer());
   }

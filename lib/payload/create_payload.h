@@ -3,6 +3,7 @@
 #ifndef DSH_LIB_PAYLOAD_CREATE_PAYLOAD_H_
 #define DSH_LIB_PAYLOAD_CREATE_PAYLOAD_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -26,6 +27,9 @@ struct ParsedCreate {
   CreateRequest request;
   std::vector<Warning> warnings;
   std::vector<Problem> problems;
+  // The JSON Pointer of each handler entry, parallel to request.handlers:
+  // "/handler/2", or "/handler" when the payload gives one object.
+  std::vector<std::string> handler_pointers;
 };
 
 // Parses `json`. Returns MalformedJson (with the byte offset) when the text

@@ -50,15 +50,17 @@ BuiltDictionary BuildDictionary(
   for (const Column& remote : table.columns) {
     if (wanted && !keep.contains(remote.name)) continue;
     Column column = remote;
-    const TypeMapping mapping = MapRemoteType(technology, remote.remote_type);
-    column.data_type = mapping.data_type;
-    if (!mapping.known) {
-      built.warnings.push_back(
-          {"unknown_type", pointer,
-           absl::StrCat("column ", QuoteIdentifier(remote.name), " of ",
-                        table_name, " has type \"", remote.remote_type,
-                        "\", which dsh does not know; it is governed as ",
-                        mapping.data_type)});
+    if (column.data_type.empty()) {
+      const TypeMapping mapping = MapRemoteType(technology, remote.remote_type);
+      column.data_type = mapping.data_type;
+      if (!mapping.known) {
+        built.warnings.push_back(
+            {"unknown_type", pointer,
+             absl::StrCat("column ", QuoteIdentifier(remote.name), " of ",
+                          table_name, " has type \"", remote.remote_type,
+                          "\", which dsh does not know; it is governed as ",
+                          mapping.data_type)});
+      }
     }
     built.columns.push_back(std::move(column));
   }

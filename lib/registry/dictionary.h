@@ -20,7 +20,7 @@ struct BuiltDictionary {
   std::vector<Problem> problems;  // One per requested column not found.
 };
 
-// Maps every column's remote type to its governed type and, when
+// Maps each column the catalog could not type to its governed type and, when
 // `wanted` is set, keeps only those columns (in table order). `pointer` is
 // the JSON Pointer of the handler's metadata, for problems and warnings.
 BuiltDictionary BuildDictionary(

@@ -24,12 +24,13 @@ std::int64_t NowMs() {
       .count();
 }
 
-std::string HandlerPointer(size_t index) {
-  return absl::StrCat("/handler/", index);
+const std::string& HandlerPointer(const payload::ParsedCreate& parsed,
+                                  size_t index) {
+  return parsed.handler_pointers[index];
 }
 
-std::string MetadataPointer(size_t index) {
-  return absl::StrCat(HandlerPointer(index), "/metadata");
+std::string MetadataPointer(const payload::ParsedCreate& parsed, size_t index) {
+  return absl::StrCat(HandlerPointer(parsed, index), "/metadata");
 }
 
 // Prefixes a status message with what was being done, keeping its code and
@@ -92,14 +93,15 @@ class Registry::Impl {
  private:
   absl::StatusOr<payload::ParsedCreate> Parse(Technology technology,
                                               std::string_view json) const;
-  std::vector<size_t> SkipRepeats(const CreateRequest& request,
+  std::vector<size_t> SkipRepeats(const payload::ParsedCreate& parsed,
                                   const std::vector<size_t>& indices,
                                   const std::vector<TableKey>& keys,
                                   std::vector<Warning>& warnings) const;
   absl::StatusOr<std::vector<PlannedEntry>> Resolve(
-      const CreateRequest& request, const std::vector<size_t>& indices);
+      const payload::ParsedCreate& parsed, const std::vector<size_t>& indices);
   absl::StatusOr<std::vector<NewDataSource>> BuildRecords(
-      const CreateRequest& request, const std::vector<PlannedEntry>& entries,
+      const payload::ParsedCreate& parsed,
+      const std::vector<PlannedEntry>& entries,
       std::vector<Warning>& warnings) const;
   absl::StatusOr<std::vector<Column>> ReadDictionary(
       const HandlerRecord& handler, bool& table_exists);
@@ -129,7 +131,7 @@ absl::StatusOr<payload::ParsedCreate> Registry::Impl::Parse(
   for (size_t i = 0; i < parsed->request.handlers.size(); ++i) {
     // TODO(#3): describe query-backed sources through the catalog.
     if (parsed->request.handlers[i].query) {
-      problems.push_back({MetadataPointer(i) + "/query",
+      problems.push_back({MetadataPointer(*parsed, i) + "/query",
                           "query-backed data sources are not supported yet; "
                           "name a schema and table instead"});
     }
@@ -141,20 +143,21 @@ absl::StatusOr<payload::ParsedCreate> Registry::Impl::Parse(
 // Keeps the first of each group of entries with the same key; every later
 // one gets the vendor's warning and is dropped.
 std::vector<size_t> Registry::Impl::SkipRepeats(
-    const CreateRequest& request, const std::vector<size_t>& indices,
+    const payload::ParsedCreate& parsed, const std::vector<size_t>& indices,
     const std::vector<TableKey>& keys, std::vector<Warning>& warnings) const {
+  const CreateRequest& request = parsed.request;
   std::vector<bool> skipped(indices.size(), false);
   for (const identity::Repeat& repeat : identity::FindRepeats(keys)) {
     skipped[repeat.index] = true;
     const size_t index = indices[repeat.index];
     const HandlerMetadata& metadata = request.handlers[index];
     warnings.push_back(
-        {"duplicate_in_payload", HandlerPointer(index),
+        {"duplicate_in_payload", HandlerPointer(parsed, index),
          absl::StrCat(
              "duplicate tables are specified in the payload. ",
-             HandlerPointer(index), " (",
+             HandlerPointer(parsed, index), " (",
              registry::QuotedTableName(metadata.schema, metadata.table),
-             ") repeats ", HandlerPointer(indices[repeat.first_index]),
+             ") repeats ", HandlerPointer(parsed, indices[repeat.first_index]),
              " and was skipped.")});
   }
   std::vector<size_t> kept;
@@ -167,7 +170,8 @@ std::vector<size_t> Registry::Impl::SkipRepeats(
 // Describes the tables of `indices` in one catalog round trip and keys them
 // by the names the catalog stores.
 absl::StatusOr<std::vector<PlannedEntry>> Registry::Impl::Resolve(
-    const CreateRequest& request, const std::vector<size_t>& indices) {
+    const payload::ParsedCreate& parsed, const std::vector<size_t>& indices) {
+  const CreateRequest& request = parsed.request;
   std::vector<PlannedEntry> entries;
   if (indices.empty()) return entries;
   const Technology technology = request.technology;
@@ -203,7 +207,7 @@ absl::StatusOr<std::vector<PlannedEntry>> Registry::Impl::Resolve(
     TableDescription& table = (*tables)[i];
     if (!table.status.ok()) {
       all_missing = all_missing && absl::IsNotFound(table.status);
-      problems.push_back({MetadataPointer(indices[i]) + "/table",
+      problems.push_back({MetadataPointer(parsed, indices[i]) + "/table",
                           std::string(table.status.message())});
       continue;
     }
@@ -222,8 +226,10 @@ absl::StatusOr<std::vector<PlannedEntry>> Registry::Impl::Resolve(
 }
 
 absl::StatusOr<std::vector<NewDataSource>> Registry::Impl::BuildRecords(
-    const CreateRequest& request, const std::vector<PlannedEntry>& entries,
+    const payload::ParsedCreate& parsed,
+    const std::vector<PlannedEntry>& entries,
     std::vector<Warning>& warnings) const {
+  const CreateRequest& request = parsed.request;
   const NameTemplate name_template =
       request.schema_evolution ? request.schema_evolution->name_template
                                : NameTemplate();
@@ -235,7 +241,7 @@ absl::StatusOr<std::vector<NewDataSource>> Registry::Impl::BuildRecords(
   std::vector<NewDataSource> records;
   for (const PlannedEntry& entry : entries) {
     const HandlerMetadata& metadata = request.handlers[entry.index];
-    const std::string pointer = MetadataPointer(entry.index);
+    const std::string pointer = MetadataPointer(parsed, entry.index);
     registry::BuiltDictionary dictionary = registry::BuildDictionary(
         request.technology, entry.table, metadata.columns, pointer);
     for (Problem& problem : dictionary.problems) {
@@ -316,9 +322,9 @@ absl::StatusOr<CreateResult> Registry::Impl::Create(Technology technology,
         identity::KeyFromPayload(technology, request.handlers[i], identity_));
   }
   const std::vector<size_t> distinct =
-      SkipRepeats(request, all, payload_keys, result.warnings);
+      SkipRepeats(*parsed, all, payload_keys, result.warnings);
   absl::StatusOr<std::vector<PlannedEntry>> resolved =
-      Resolve(request, distinct);
+      Resolve(*parsed, distinct);
   if (!resolved.ok()) return resolved.status();
   std::vector<size_t> resolved_indices;
   std::vector<TableKey> resolved_keys;
@@ -327,7 +333,7 @@ absl::StatusOr<CreateResult> Registry::Impl::Create(Technology technology,
     resolved_keys.push_back(entry.key);
   }
   const std::vector<size_t> kept =
-      SkipRepeats(request, resolved_indices, resolved_keys, result.warnings);
+      SkipRepeats(*parsed, resolved_indices, resolved_keys, result.warnings);
   std::vector<PlannedEntry> entries;
   for (PlannedEntry& entry : *resolved) {
     if (std::find(kept.begin(), kept.end(), entry.index) != kept.end()) {
@@ -336,7 +342,7 @@ absl::StatusOr<CreateResult> Registry::Impl::Create(Technology technology,
   }
 
   absl::StatusOr<std::vector<NewDataSource>> records =
-      BuildRecords(request, entries, result.warnings);
+      BuildRecords(*parsed, entries, result.warnings);
   if (!records.ok()) return records.status();
   absl::StatusOr<std::vector<InsertOutcome>> outcomes =
       store_->InsertDataSources(*records);
@@ -349,10 +355,11 @@ absl::StatusOr<CreateResult> Registry::Impl::Create(Technology technology,
         record.handler.metadata.schema, record.handler.metadata.table);
     if (outcome.existing_handler_id) {
       result.warnings.push_back(
-          {"duplicate_in_registry", HandlerPointer(entries[i].index),
+          {"duplicate_in_registry", HandlerPointer(*parsed, entries[i].index),
            absl::StrCat(table, " is already registered by handler ",
                         *outcome.existing_handler_id, "; ",
-                        HandlerPointer(entries[i].index), " was skipped.")});
+                        HandlerPointer(*parsed, entries[i].index),
+                        " was skipped.")});
       continue;
     }
     options_.logger.Log(
@@ -393,7 +400,7 @@ absl::StatusOr<ValidateResult> Registry::Impl::Validate(Technology technology,
     keys.push_back(
         identity::KeyFromPayload(technology, request.handlers[i], identity_));
   }
-  SkipRepeats(request, all, keys, result.warnings);
+  SkipRepeats(*parsed, all, keys, result.warnings);
   return result;
 }
 

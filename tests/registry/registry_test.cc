@@ -94,10 +94,10 @@ class RegistryTest : public ::testing::TestWithParam<StoreKind> {
     if (GetParam() == StoreKind::kMemory) {
       store = NewMemoryStore();
     } else {
-      const std::string path = absl::StrCat(
-          ::testing::TempDir(), "/registry-",
-          ::testing::UnitTest::GetInstance()->current_test_info()->name(), "-",
-          getpid(), ".db");
+      static int opened_count = 0;
+      const std::string path =
+          absl::StrCat(::testing::TempDir(), "/registry-", getpid(), "-",
+                       ++opened_count, ".db");
       std::remove(path.c_str());
       absl::StatusOr<std::unique_ptr<Store>> opened = OpenSqliteStore(path);
       EXPECT_TRUE(opened.ok()) << opened.status();
@@ -398,9 +398,10 @@ TEST_P(RegistryTest, ValidateNeedsNoDatabase) {
 INSTANTIATE_TEST_SUITE_P(EveryEmbeddedStore, RegistryTest,
                          ::testing::Values(StoreKind::kMemory,
                                            StoreKind::kSqlite),
-                         [](const auto& info) {
-                           return info.param == StoreKind::kMemory ? "Memory"
-                                                                   : "Sqlite";
+                         [](const auto& param_info) {
+                           return param_info.param == StoreKind::kMemory
+                                      ? "Memory"
+                                      : "Sqlite";
                          });
 
 }  // namespace

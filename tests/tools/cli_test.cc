@@ -22,7 +22,7 @@ using ::testing::Not;
 
 constexpr char kCanary[] = "canary-Pw-93b0";
 
-struct Run {
+struct Outcome {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -54,13 +54,13 @@ class CliTest : public ::testing::Test {
   }
 
   // Runs `dsh ARGS` with the registry in the test's folder.
-  Run Dsh(const std::string& args) {
+  Outcome Dsh(const std::string& args) {
     const std::string out = dir_ + "/stdout", err = dir_ + "/stderr";
     const std::string command =
         absl::StrCat("'", DSH_CLI, "' --registry '", dir_, "/dsh.db' ", args,
                      " >'", out, "' 2>'", err, "' </dev/null");
     const int status = std::system(command.c_str());
-    Run run;
+    Outcome run;
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     run.out = ReadFile(out);
     run.err = ReadFile(err);
@@ -95,14 +95,14 @@ std::string PayloadOn(int port) {
 
 TEST_F(CliTest, PrintsHelpForEachCommand) {
   for (const char* command : {"create", "get", "validate"}) {
-    const Run run = Dsh(absl::StrCat(command, " --help"));
+    const Outcome run = Dsh(absl::StrCat(command, " --help"));
     EXPECT_EQ(run.exit_code, 0) << command;
     EXPECT_THAT(run.out, HasSubstr(absl::StrCat("dsh [OPTIONS] ", command)));
   }
 }
 
 TEST_F(CliTest, RejectsAnUnknownCommandAsAUsageError) {
-  const Run run = Dsh("frobnicate");
+  const Outcome run = Dsh("frobnicate");
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_THAT(run.err, HasSubstr("unknown command frobnicate"));
 }
@@ -112,7 +112,7 @@ TEST_F(CliTest, ValidatesTheVendorsExamplePayload) {
       std::string(DSH_FIXTURES_DIR) + "/../spec/vendor-example-payload.json";
   if (ReadFile(example).empty()) GTEST_SKIP() << "no " << example;
 
-  const Run run = Dsh("validate '" + example + "'");
+  const Outcome run = Dsh("validate '" + example + "'");
 
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("\"redshift.database.example.io:5439/test\""));
@@ -120,7 +120,8 @@ TEST_F(CliTest, ValidatesTheVendorsExamplePayload) {
 }
 
 TEST_F(CliTest, ReportsMalformedJsonWithItsByteOffset) {
-  const Run run = Dsh("validate " + Write("bad.json", R"({"handler": [}])"));
+  const Outcome run =
+      Dsh("validate " + Write("bad.json", R"({"handler": [}])"));
 
   EXPECT_EQ(run.exit_code, 3);
   EXPECT_THAT(run.err, HasSubstr("\"malformed_json\""));
@@ -128,7 +129,7 @@ TEST_F(CliTest, ReportsMalformedJsonWithItsByteOffset) {
 }
 
 TEST_F(CliTest, ReportsEveryProblemWithItsPointer) {
-  const Run run = Dsh(
+  const Outcome run = Dsh(
       "--technology postgresql validate " +
       Write("p.json",
             R"({"handler": {"metadata": {"hostname": "https://h", "port": 0,)"
@@ -137,19 +138,19 @@ TEST_F(CliTest, ReportsEveryProblemWithItsPointer) {
             R"( "type": "queryable", "blobHandler": {"scheme": "https"}}})"));
 
   EXPECT_EQ(run.exit_code, 3);
-  EXPECT_THAT(run.err, HasSubstr("\"/handler/0/metadata/hostname\""));
-  EXPECT_THAT(run.err, HasSubstr("\"/handler/0/metadata/port\""));
+  EXPECT_THAT(run.err, HasSubstr("\"/handler/metadata/hostname\""));
+  EXPECT_THAT(run.err, HasSubstr("\"/handler/metadata/port\""));
 }
 
 TEST_F(CliTest, TellsANotFoundHandlerApart) {
-  const Run run = Dsh("get 42");
+  const Outcome run = Dsh("get 42");
   EXPECT_EQ(run.exit_code, 4) << run.err;
   EXPECT_THAT(run.err, HasSubstr("\"not_found\""));
 }
 
 TEST_F(CliTest, TellsAnUnreachableDatabaseApartAndHidesThePassword) {
-  const Run run = Dsh("--technology postgresql create " +
-                      Write("p.json", PayloadOn(ClosedPort())));
+  const Outcome run = Dsh("--technology postgresql create " +
+                          Write("p.json", PayloadOn(ClosedPort())));
 
   EXPECT_EQ(run.exit_code, 5) << run.err;
   EXPECT_THAT(run.err, HasSubstr("\"database_unavailable\""));

@@ -84,6 +84,11 @@ class DSH_EXPORT Catalog {
   // description.
   virtual absl::StatusOr<std::vector<TableDescription>> DescribeTables(
       absl::Span<const TableRef> tables) = 0;
+
+  // Every relation of the kinds DescribeTables reads, in the schemas named
+  // exactly by `schemas`, in one round trip, ordered by schema and name.
+  virtual absl::StatusOr<std::vector<TableRef>> ListTables(
+      absl::Span<const std::string> schemas) = 0;
 };
 
 // Opens catalogs. Implementations must be safe to call from many threads.
@@ -96,6 +101,21 @@ class DSH_EXPORT CatalogConnector {
   virtual absl::StatusOr<std::unique_ptr<Catalog>> Connect(
       const ConnectionSettings& settings) = 0;
 };
+
+// Connection reuse. The returned connector keeps up to
+// `max_idle_per_database` idle connections per distinct ConnectionSettings
+// (secrets included in the comparison, never in a log); a Catalog handed
+// out is used by one thread at a time and goes back to the pool when
+// destroyed, unless a call on it failed with Unavailable (the connection is
+// then dropped). Idle connections older than `max_idle_seconds` are closed
+// rather than reused.
+struct CatalogPoolOptions {
+  int max_idle_per_database = 4;
+  int max_idle_seconds = 300;
+};
+DSH_EXPORT std::shared_ptr<CatalogConnector> NewPooledCatalogConnector(
+    std::shared_ptr<CatalogConnector> connector,
+    CatalogPoolOptions options = CatalogPoolOptions());
 
 // The real connector: libpqxx over the PostgreSQL wire protocol, with the
 // Redshift or PostgreSQL dialect chosen by `settings.technology`.

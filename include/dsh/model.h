@@ -211,7 +211,12 @@ struct DataSourceRecord {
   std::optional<SchemaEvolution> schema_evolution;
   std::string policy_rules_json;
   std::vector<Column> dictionary;
+  // False when the last catalog read found no table; `health_message`
+  // then says why. An unhealthy data source keeps its dictionary.
   bool healthy = true;
+  std::string health_message;
+  // Set by schema monitoring when the table is gone; never deleted by it.
+  bool disabled = false;
   // Milliseconds since the Unix epoch.
   std::int64_t created_at_ms = 0;
   std::int64_t updated_at_ms = 0;
@@ -237,6 +242,59 @@ struct CreateResult {
   std::string connection_string;
   std::vector<CreatedDataSource> created;
   std::vector<Warning> warnings;
+};
+
+// The tag a refresh puts on a column that is new or whose type changed.
+inline constexpr char kNewColumnTag[] = "New";
+
+// One difference between a stored dictionary and the table as the catalog
+// describes it now. A rename shows as a removal and an addition.
+struct ColumnChange {
+  enum class Kind { kAdded, kRemoved, kTypeChanged };
+  Kind kind = Kind::kAdded;
+  std::string column;
+  std::string old_remote_type;  // Empty for kAdded.
+  std::string new_remote_type;  // Empty for kRemoved.
+};
+
+// What a refresh did to one data source. When `error` is set the catalog
+// read failed and nothing changed.
+struct RefreshOutcome {
+  DataSourceId data_source_id = 0;
+  HandlerId handler_id = 0;
+  std::vector<ColumnChange> changes;
+  bool healthy = true;
+  std::vector<Warning> warnings;
+  std::optional<std::string> error_code;  // As ErrorCodeName gives it.
+  std::string error_message;
+};
+
+// PUT /{technology}/handler/{id}.
+struct UpdateResult {
+  HandlerId id = 0;
+  std::string ca;  // The CA bundle's file name, or "" when none.
+  std::vector<Column> columns;
+};
+
+// PUT /{technology}/bulk.
+struct BulkResult {
+  std::int64_t bulk_id = 0;
+  std::string connection_string;  // The new one.
+  std::int64_t jobs_created = 0;  // Handlers changed.
+};
+
+// PUT /dataSource/detectRemoteChanges.
+struct DetectChangesResult {
+  std::vector<RefreshOutcome> refreshed;
+  std::vector<CreatedDataSource> created;  // New tables, monitored schemas.
+  std::vector<DataSourceId> disabled;      // Their table is gone.
+  std::vector<Warning> warnings;
+};
+
+// DELETE /dataSource/{id}.
+struct DeleteResult {
+  DataSourceId data_source_id = 0;
+  HandlerId handler_id = 0;
 };
 
 // A handler as a read returns it: its record, less the secrets, and its

@@ -35,6 +35,29 @@ struct InsertOutcome {
   std::optional<HandlerId> existing_handler_id;
 };
 
+// A replacement of one handler and, optionally, of its data source. Ids
+// must be set; they are not changed.
+struct HandlerUpdate {
+  HandlerRecord handler;
+  std::optional<DataSourceRecord> data_source;
+};
+
+// A dictionary read from the catalog, saved with its data source's health.
+struct DictionaryUpdate {
+  DataSourceId id = 0;
+  std::vector<Column> dictionary;
+  bool healthy = true;
+  std::string health_message;
+  std::int64_t read_at_ms = 0;
+};
+
+// Which handlers ListHandlers returns; every set field must match.
+struct HandlerFilter {
+  std::optional<Technology> technology;
+  std::optional<std::string> connection_string;
+  std::optional<std::vector<HandlerId>> ids;
+};
+
 // Thread-safe; several Store objects (and processes) may open the same
 // SQLite file or PostgreSQL database at once.
 class DSH_EXPORT Store {
@@ -57,6 +80,35 @@ class DSH_EXPORT Store {
   // The handler registered for each key, or nullopt, in the order of `keys`.
   virtual absl::StatusOr<std::vector<std::optional<HandlerId>>> FindHandlers(
       absl::Span<const TableKey> keys) = 0;
+
+  // Handlers matching `filter`, in id order, with their secrets.
+  virtual absl::StatusOr<std::vector<HandlerRecord>> ListHandlers(
+      const HandlerFilter& filter) = 0;
+
+  // In one transaction, replaces every handler of `updates` (and the data
+  // sources given with them). NotFound, writing nothing, when an id is
+  // gone; AlreadyExists when a new table key belongs to another handler
+  // (the message names it) or a new name is taken. When
+  // `whole_connection` is set, the updates must cover exactly the handlers
+  // whose connection string it is, else Aborted (someone changed the
+  // connection meanwhile; retry). Returns a change id, strictly increasing
+  // across calls and processes. Durable when it returns OK.
+  virtual absl::StatusOr<std::int64_t> UpdateHandlers(
+      absl::Span<const HandlerUpdate> updates,
+      const std::optional<std::string>& whole_connection) = 0;
+
+  // Saves refreshed dictionaries in one transaction, bumping each data
+  // source's updated time. Ids that are gone are skipped, not an error: a
+  // data source deleted while its table was read stays deleted.
+  virtual absl::Status SaveDictionaries(
+      absl::Span<const DictionaryUpdate> updates) = 0;
+
+  // Sets or clears a data source's disabled flag. NotFound when absent.
+  virtual absl::Status SetDisabled(DataSourceId id, bool disabled) = 0;
+
+  // Removes a data source and its handler; their ids are never reused and
+  // the table key is free again. NotFound when absent.
+  virtual absl::StatusOr<DeleteResult> DeleteDataSource(DataSourceId id) = 0;
 
   // Replaces a data source's dictionary, health and read time, and bumps its
   // updated time. NotFound when there is no such data source.

@@ -267,7 +267,61 @@ class CreateParser {
     return std::move(result_);
   }
 
+  ParsedUpdate ParseUpdate(dom::element root) && {
+    ParsedUpdate update;
+    std::optional<ObjectReader> metadata = HandlerMetadataOf(root);
+    if (metadata) {
+      ConnectionFields connection;
+      update.metadata = ParseMetadata(*metadata, connection);
+      update.password_given =
+          metadata->Find("password", Need::kOptional).has_value();
+    }
+    if (dom::object object;
+        root.get_object().get(object) == simdjson::SUCCESS) {
+      ObjectReader(object, "", &result_.problems)
+          .NonEmptyString("connectionString", Need::kRequired,
+                          &update.connection_string);
+    }
+    WarnStaleDataTolerance();
+    update.warnings = std::move(result_.warnings);
+    update.problems = std::move(result_.problems);
+    return update;
+  }
+
+  ParsedBulk ParseBulk(dom::element root) && {
+    ParsedBulk bulk;
+    std::optional<ObjectReader> metadata = HandlerMetadataOf(root);
+    if (metadata) {
+      ConnectionFields connection;
+      bulk.metadata = ParseConnection(*metadata, connection);
+      bulk.password_given =
+          metadata->Find("password", Need::kOptional).has_value();
+    }
+    if (dom::object object;
+        root.get_object().get(object) == simdjson::SUCCESS) {
+      ObjectReader(object, "", &result_.problems)
+          .NonEmptyString("connectionString", Need::kRequired,
+                          &bulk.connection_string);
+    }
+    bulk.problems = std::move(result_.problems);
+    return bulk;
+  }
+
  private:
+  // `/handler/metadata` of an update or bulk body, which names one handler.
+  std::optional<ObjectReader> HandlerMetadataOf(dom::element root) {
+    dom::object object;
+    if (root.get_object().get(object) != simdjson::SUCCESS) {
+      Add("", kMustBeObject);
+      return std::nullopt;
+    }
+    const ObjectReader reader(object, "", &result_.problems);
+    const std::optional<ObjectReader> handler =
+        reader.Object("handler", Need::kRequired);
+    if (!handler) return std::nullopt;
+    return handler->Object("metadata", Need::kRequired);
+  }
+
   void Add(std::string pointer, std::string message) {
     result_.problems.push_back(Problem{std::move(pointer), std::move(message)});
   }
@@ -315,6 +369,35 @@ class CreateParser {
 
   HandlerMetadata ParseMetadata(const ObjectReader& md,
                                 ConnectionFields& connection) {
+    HandlerMetadata m = ParseConnection(md, connection);
+    // A query-backed source names no table; any `query` member, even a
+    // broken one, lifts the requirement so that one mistake is one problem.
+    const bool has_query = md.Find("query", Need::kOptional).has_value();
+    std::string query;
+    if (md.NonEmptyString("query", Need::kOptional, &query) == Read::kOk) {
+      m.query = std::move(query);
+    }
+    const Need table_need = has_query ? Need::kOptional : Need::kRequired;
+    md.NonEmptyString("schema", table_need, &m.schema);
+    md.NonEmptyString("table", table_need, &m.table);
+    md.String("connectionStringOptions", Need::kOptional,
+              &m.connection_string_options);
+    md.NonEmptyString("dataSourceName", Need::kOptional, &m.data_source_name);
+    md.SqlName("bodataSchemaName", Need::kOptional, &m.bodata_schema_name);
+    md.SqlName("bodataTableName", Need::kOptional, &m.bodata_table_name);
+    md.String("schemaProjectName", Need::kOptional, &m.schema_project_name);
+    md.String("nativeViewName", Need::kOptional, &m.native_view_name);
+    md.String("nativeSchemaName", Need::kOptional, &m.native_schema_name);
+    md.String("nativeWorkspaceName", Need::kOptional, &m.native_workspace_name);
+    ParseStaleDataTolerance(md, m);
+    ParseColumns(md, m);
+    return m;
+  }
+
+  // The members that say how to reach the database: what a bulk change
+  // replaces.
+  HandlerMetadata ParseConnection(const ObjectReader& md,
+                                  ConnectionFields& connection) {
     HandlerMetadata m;
     if (md.String("hostname", Need::kRequired, &m.hostname) == Read::kOk) {
       if (std::optional<std::string> problem = HostnameProblem(m.hostname)) {
@@ -330,36 +413,13 @@ class CreateParser {
         Read::kOk) {
       connection[kDatabase] = m.database;
     }
-
-    // A query-backed source names no table; any `query` member, even a
-    // broken one, lifts the requirement so that one mistake is one problem.
-    const bool has_query = md.Find("query", Need::kOptional).has_value();
-    std::string query;
-    if (md.NonEmptyString("query", Need::kOptional, &query) == Read::kOk) {
-      m.query = std::move(query);
-    }
-    const Need table_need = has_query ? Need::kOptional : Need::kRequired;
-    md.NonEmptyString("schema", table_need, &m.schema);
-    md.NonEmptyString("table", table_need, &m.table);
-
     if (md.String("username", Need::kOptional, &m.username) != Read::kInvalid) {
       connection[kUsername] = m.username;
     }
     md.String("password", Need::kOptional, &m.password);
     md.Bool("ssl", Need::kOptional, &m.ssl);
     ParseUserFiles(md, m);
-    md.String("connectionStringOptions", Need::kOptional,
-              &m.connection_string_options);
     ParseAuthenticationMethod(md, m);
-    md.NonEmptyString("dataSourceName", Need::kOptional, &m.data_source_name);
-    md.SqlName("bodataSchemaName", Need::kOptional, &m.bodata_schema_name);
-    md.SqlName("bodataTableName", Need::kOptional, &m.bodata_table_name);
-    md.String("schemaProjectName", Need::kOptional, &m.schema_project_name);
-    md.String("nativeViewName", Need::kOptional, &m.native_view_name);
-    md.String("nativeSchemaName", Need::kOptional, &m.native_schema_name);
-    md.String("nativeWorkspaceName", Need::kOptional, &m.native_workspace_name);
-    ParseStaleDataTolerance(md, m);
-    ParseColumns(md, m);
     return m;
   }
 
@@ -749,10 +809,11 @@ class CreateParser {
   std::vector<std::string> stale_pointers_;
 };
 
-}  // namespace
-
-absl::StatusOr<ParsedCreate> ParseCreateRequest(std::string_view json,
-                                                const ParseOptions& options) {
+// Parses `json` into a DOM and hands its root to `read`, turning syntax
+// errors and repeated keys into MalformedJson.
+template <typename Read>
+auto ParseDocument(std::string_view json, Read read)
+    -> absl::StatusOr<decltype(read(std::declval<dom::element>()))> {
   // simdjson reports failure by error code; only an allocation can throw.
   try {
     if (json.empty()) return Malformed(json, simdjson::EMPTY);
@@ -763,11 +824,71 @@ absl::StatusOr<ParsedCreate> ParseCreateRequest(std::string_view json,
     if (error != simdjson::SUCCESS || HasRepeatedKey(root)) {
       return Malformed(json, error);
     }
-    return CreateParser(options).Parse(root);
+    return read(root);
   } catch (const std::bad_alloc&) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "out of memory parsing a payload of ", json.size(), " bytes"));
   }
+}
+
+}  // namespace
+
+absl::StatusOr<ParsedCreate> ParseCreateRequest(std::string_view json,
+                                                const ParseOptions& options) {
+  return ParseDocument(json, [&](dom::element root) {
+    return CreateParser(options).Parse(root);
+  });
+}
+
+absl::StatusOr<ParsedUpdate> ParseUpdateRequest(std::string_view json,
+                                                const ParseOptions& options) {
+  return ParseDocument(json, [&](dom::element root) {
+    return CreateParser(options).ParseUpdate(root);
+  });
+}
+
+absl::StatusOr<ParsedBulk> ParseBulkRequest(std::string_view json,
+                                            const ParseOptions& options) {
+  return ParseDocument(json, [&](dom::element root) {
+    return CreateParser(options).ParseBulk(root);
+  });
+}
+
+absl::StatusOr<ParsedDetectChanges> ParseDetectChangesRequest(
+    std::string_view json) {
+  const bool blank = json.find_first_not_of(" \t\r\n") == json.npos;
+  if (blank) return ParsedDetectChanges();
+  return ParseDocument(json, [&](dom::element root) {
+    ParsedDetectChanges request;
+    dom::object object;
+    if (root.get_object().get(object) != simdjson::SUCCESS) {
+      request.problems.push_back({"", kMustBeObject});
+      return request;
+    }
+    const ObjectReader reader(object, "", &request.problems);
+    const std::optional<dom::element> ids =
+        reader.Find("dataSourceIds", Need::kOptional);
+    if (!ids) return request;
+    dom::array entries;
+    if (ids->get_array().get(entries) != simdjson::SUCCESS) {
+      reader.Report("dataSourceIds", kMustBeArray);
+      return request;
+    }
+    request.data_source_ids.emplace();
+    std::size_t index = 0;
+    for (dom::element entry : entries) {
+      const std::optional<std::int64_t> id = AsInt64(entry);
+      if (!id || *id < 1) {
+        request.problems.push_back(
+            {PointerChild(reader.PointerOf("dataSourceIds"), index),
+             kMustBeId});
+      } else {
+        request.data_source_ids->push_back(*id);
+      }
+      ++index;
+    }
+    return request;
+  });
 }
 
 }  // namespace dsh::payload

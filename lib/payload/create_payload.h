@@ -3,6 +3,7 @@
 #ifndef DSH_LIB_PAYLOAD_CREATE_PAYLOAD_H_
 #define DSH_LIB_PAYLOAD_CREATE_PAYLOAD_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,40 @@ struct ParsedCreate {
 // port by technology, ssl true.
 absl::StatusOr<ParsedCreate> ParseCreateRequest(std::string_view json,
                                                 const ParseOptions& options);
+
+// The body of PUT /{technology}/handler/{id}: `{"handler": {"metadata":
+// {...}}, "connectionString": "host:port/database"}`. The metadata follows
+// the create rules; `metadata.columns`, when given, replaces the dictionary.
+struct ParsedUpdate {
+  HandlerMetadata metadata;
+  bool password_given = false;  // Left out: the stored one is kept.
+  std::string connection_string;
+  std::vector<Warning> warnings;
+  std::vector<Problem> problems;
+};
+absl::StatusOr<ParsedUpdate> ParseUpdateRequest(std::string_view json,
+                                                const ParseOptions& options);
+
+// The body of PUT /{technology}/bulk: `{"connectionString": OLD,
+// "handler": {"metadata": {hostname, port, database, username, password,
+// ssl, userFiles}}}`: the new connection settings of every handler of OLD.
+struct ParsedBulk {
+  std::string connection_string;
+  HandlerMetadata metadata;  // Only the connection fields are read.
+  bool password_given = false;
+  std::vector<Problem> problems;
+};
+absl::StatusOr<ParsedBulk> ParseBulkRequest(std::string_view json,
+                                            const ParseOptions& options);
+
+// The body of PUT /dataSource/detectRemoteChanges: `{"dataSourceIds":
+// [ids]}` selects data sources; an empty body or no member selects all.
+struct ParsedDetectChanges {
+  std::optional<std::vector<DataSourceId>> data_source_ids;
+  std::vector<Problem> problems;
+};
+absl::StatusOr<ParsedDetectChanges> ParseDetectChangesRequest(
+    std::string_view json);
 
 }  // namespace dsh::payload
 

@@ -2,9 +2,12 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_format.h"
@@ -135,6 +138,8 @@ void WriteDataSource(JsonWriter& writer, const DataSourceRecord& ds) {
   writer.Key("category").String(ds.spec.category);
   writer.Key("description").String(ds.spec.description);
   writer.Key("healthy").Bool(ds.healthy);
+  writer.Key("healthMessage").String(ds.health_message);
+  writer.Key("disabled").Bool(ds.disabled);
   writer.Key("createdAt");
   WriteTime(writer, ds.created_at_ms);
   writer.Key("updatedAt");
@@ -144,25 +149,10 @@ void WriteDataSource(JsonWriter& writer, const DataSourceRecord& ds) {
   writer.EndObject();
 }
 
-}  // namespace
-
-std::string CreateResultJson(const CreateResult& result) {
-  const CreatedDataSource* first =
-      result.created.empty() ? nullptr : &result.created.front();
-  std::vector<absl::string_view> messages;
-  messages.reserve(result.warnings.size());
-  for (const Warning& warning : result.warnings) {
-    messages.push_back(warning.message);
-  }
-
-  JsonWriter writer;
-  writer.BeginObject();
-  writer.Key("id").Int(first != nullptr ? first->handler_id : 0);
-  writer.Key("dataSourceId").Int(first != nullptr ? first->data_source_id : 0);
-  writer.Key("connectionString").String(result.connection_string);
-  writer.Key("warnings").String(absl::StrJoin(messages, "\n"));
-  writer.Key("warningList").BeginArray();
-  for (const Warning& warning : result.warnings) {
+// `[{code, pointer, message}]`.
+void WriteWarningList(JsonWriter& writer, const std::vector<Warning>& list) {
+  writer.BeginArray();
+  for (const Warning& warning : list) {
     writer.BeginObject();
     writer.Key("code").String(warning.code);
     writer.Key("pointer").String(warning.pointer);
@@ -170,8 +160,24 @@ std::string CreateResultJson(const CreateResult& result) {
     writer.EndObject();
   }
   writer.EndArray();
-  writer.Key("dataSources").BeginArray();
-  for (const CreatedDataSource& created : result.created) {
+}
+
+// The members `warnings` (the messages as one string, the seed's type;
+// empty when none) and `warningList` beside it, which keeps each
+// warning's code and pointer.
+void WriteWarnings(JsonWriter& writer, const std::vector<Warning>& list) {
+  std::vector<absl::string_view> messages;
+  messages.reserve(list.size());
+  for (const Warning& warning : list) messages.push_back(warning.message);
+  writer.Key("warnings").String(absl::StrJoin(messages, "\n"));
+  writer.Key("warningList");
+  WriteWarningList(writer, list);
+}
+
+void WriteCreatedDataSources(JsonWriter& writer,
+                             const std::vector<CreatedDataSource>& list) {
+  writer.BeginArray();
+  for (const CreatedDataSource& created : list) {
     writer.BeginObject();
     writer.Key("handlerId").Int(created.handler_id);
     writer.Key("dataSourceId").Int(created.data_source_id);
@@ -185,6 +191,97 @@ std::string CreateResultJson(const CreateResult& result) {
     writer.EndObject();
   }
   writer.EndArray();
+}
+
+std::string_view ChangeKindName(ColumnChange::Kind kind) {
+  switch (kind) {
+    case ColumnChange::Kind::kAdded:
+      return "added";
+    case ColumnChange::Kind::kRemoved:
+      return "removed";
+    case ColumnChange::Kind::kTypeChanged:
+      return "typeChanged";
+  }
+  return "";
+}
+
+// A type the change has no side for (the old type of an added column, the
+// new type of a removed one) is null rather than "", which could be read
+// as a type.
+void WriteChange(JsonWriter& writer, const ColumnChange& change) {
+  writer.BeginObject();
+  writer.Key("kind").String(ChangeKindName(change.kind));
+  writer.Key("column").String(change.column);
+  writer.Key("oldType");
+  if (change.kind == ColumnChange::Kind::kAdded) {
+    writer.Null();
+  } else {
+    writer.String(change.old_remote_type);
+  }
+  writer.Key("newType");
+  if (change.kind == ColumnChange::Kind::kRemoved) {
+    writer.Null();
+  } else {
+    writer.String(change.new_remote_type);
+  }
+  writer.EndObject();
+}
+
+void WriteOutcome(JsonWriter& writer, const RefreshOutcome& outcome) {
+  writer.BeginObject();
+  writer.Key("dataSourceId").Int(outcome.data_source_id);
+  writer.Key("handlerId").Int(outcome.handler_id);
+  writer.Key("healthy").Bool(outcome.healthy);
+  writer.Key("changes").BeginArray();
+  for (const ColumnChange& change : outcome.changes) {
+    WriteChange(writer, change);
+  }
+  writer.EndArray();
+  writer.Key("warnings");
+  WriteWarningList(writer, outcome.warnings);
+  if (outcome.error_code) {
+    writer.Key("error").BeginObject();
+    writer.Key("code").String(*outcome.error_code);
+    writer.Key("message").String(outcome.error_message);
+    writer.EndObject();
+  }
+  writer.EndObject();
+}
+
+// Counts over the outcomes. `refreshed` counts every outcome, failed ones
+// included, so that it matches the length of the `refreshed` array.
+void WriteSummary(JsonWriter& writer, const DetectChangesResult& result) {
+  std::int64_t changed = 0;
+  std::int64_t unhealthy = 0;
+  std::int64_t failed = 0;
+  for (const RefreshOutcome& outcome : result.refreshed) {
+    if (!outcome.changes.empty()) ++changed;
+    if (!outcome.healthy) ++unhealthy;
+    if (outcome.error_code) ++failed;
+  }
+  writer.BeginObject();
+  writer.Key("refreshed").Uint(result.refreshed.size());
+  writer.Key("changed").Int(changed);
+  writer.Key("unhealthy").Int(unhealthy);
+  writer.Key("failed").Int(failed);
+  writer.Key("created").Uint(result.created.size());
+  writer.Key("disabled").Uint(result.disabled.size());
+  writer.EndObject();
+}
+
+}  // namespace
+
+std::string CreateResultJson(const CreateResult& result) {
+  const CreatedDataSource* first =
+      result.created.empty() ? nullptr : &result.created.front();
+  JsonWriter writer;
+  writer.BeginObject();
+  writer.Key("id").Int(first != nullptr ? first->handler_id : 0);
+  writer.Key("dataSourceId").Int(first != nullptr ? first->data_source_id : 0);
+  writer.Key("connectionString").String(result.connection_string);
+  WriteWarnings(writer, result.warnings);
+  writer.Key("dataSources");
+  WriteCreatedDataSources(writer, result.created);
   writer.EndObject();
   return std::move(writer).Take();
 }
@@ -203,6 +300,82 @@ std::string HandlerViewJson(const HandlerView& view) {
   WriteDataSource(writer, view.data_source);
   writer.Key("columns");
   WriteColumns(writer, view.data_source.dictionary);
+  writer.EndObject();
+  return std::move(writer).Take();
+}
+
+std::string UpdateResultJson(const UpdateResult& result) {
+  JsonWriter writer;
+  writer.BeginObject();
+  writer.Key("id").Int(result.id);
+  writer.Key("ca").String(result.ca);
+  writer.Key("columns");
+  WriteColumns(writer, result.columns);
+  writer.EndObject();
+  return std::move(writer).Take();
+}
+
+std::string BulkResultJson(const BulkResult& result) {
+  JsonWriter writer;
+  writer.BeginObject();
+  writer.Key("bulkId").Int(result.bulk_id);
+  writer.Key("connectionString").String(result.connection_string);
+  writer.Key("jobsCreated").Int(result.jobs_created);
+  writer.EndObject();
+  return std::move(writer).Take();
+}
+
+std::string DetectChangesResultJson(const DetectChangesResult& result) {
+  JsonWriter writer;
+  writer.BeginObject();
+  writer.Key("refreshed").BeginArray();
+  for (const RefreshOutcome& outcome : result.refreshed) {
+    WriteOutcome(writer, outcome);
+  }
+  writer.EndArray();
+  writer.Key("created");
+  WriteCreatedDataSources(writer, result.created);
+  writer.Key("disabled").BeginArray();
+  for (const DataSourceId id : result.disabled) writer.Int(id);
+  writer.EndArray();
+  WriteWarnings(writer, result.warnings);
+  writer.Key("summary");
+  WriteSummary(writer, result);
+  writer.EndObject();
+  return std::move(writer).Take();
+}
+
+std::string DictionaryJson(const DataSourceRecord& source) {
+  std::vector<std::string_view> types;
+  types.reserve(source.dictionary.size());
+  for (const Column& column : source.dictionary) {
+    types.push_back(column.data_type);
+  }
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+
+  JsonWriter writer;
+  writer.BeginObject();
+  writer.Key("id").Int(source.id);
+  writer.Key("dataSource").String(source.name);
+  writer.Key("metadata");
+  WriteColumns(writer, source.dictionary);
+  writer.Key("types").BeginArray();
+  for (const std::string_view type : types) writer.String(type);
+  writer.EndArray();
+  writer.Key("createdAt");
+  WriteTime(writer, source.created_at_ms);
+  writer.Key("updatedAt");
+  WriteTime(writer, source.updated_at_ms);
+  writer.EndObject();
+  return std::move(writer).Take();
+}
+
+std::string DeleteResultJson(const DeleteResult& result) {
+  JsonWriter writer;
+  writer.BeginObject();
+  writer.Key("dataSourceId").Int(result.data_source_id);
+  writer.Key("handlerId").Int(result.handler_id);
   writer.EndObject();
   return std::move(writer).Take();
 }

@@ -2,6 +2,9 @@
 // JSON; errors go to stderr as JSON, with an exit status that tells bad
 // input, not found and an unreachable database apart.
 
+#include <unistd.h>
+
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -37,9 +40,15 @@ constexpr char kMainHelp[] =
 Registers database tables as governed data sources.
 
 commands:
-  create PAYLOAD.json     create data sources from a payload ("-" reads stdin)
-  get HANDLER_ID          read a handler, its data source and dictionary
-  validate PAYLOAD.json   check a payload without touching any database
+  create PAYLOAD.json       create data sources from a payload ("-": stdin)
+  get HANDLER_ID            read a handler, its data source and dictionary
+  validate PAYLOAD.json     check a payload without touching any database
+  update HANDLER_ID BODY    replace a handler's metadata
+  bulk BODY.json            move every handler of a connection elsewhere
+  refresh [--all | ID...]   read dictionaries again and report changes
+  detect-changes [BODY]     refresh and follow monitored schemas
+  dictionary DATA_SOURCE_ID read a data source's dictionary
+  delete DATA_SOURCE_ID     remove a data source and its handler
 
 options:
   --registry FILE         the SQLite registry file (default ./dsh.db)
@@ -71,6 +80,50 @@ Nothing is written when the request is refused.
 Prints a handler (never its password), its data source and its dictionary.
 With --skip-cache the dictionary is read from the database now and saved.
 )"},
+      {"update",
+       R"(usage: dsh [OPTIONS] update HANDLER_ID BODY.json [--skip-cache]
+
+Replaces a handler's whole metadata (PUT /{technology}/handler/{id}). BODY is
+{"handler": {"metadata": {...}}, "connectionString": "host:port/database"};
+a left-out password keeps the stored one, and a left-out "columns" keeps the
+dictionary. Prints {id, ca, columns}.
+)"},
+      {"bulk",
+       R"(usage: dsh [OPTIONS] bulk BODY.json
+
+Moves every handler of one connection to new connection settings in one
+step (PUT /{technology}/bulk). BODY is {"connectionString": OLD, "handler":
+{"metadata": {hostname, port, database, username, password, ssl}}}. Prints
+{bulkId, connectionString, jobsCreated}.
+)"},
+      {"refresh",
+       R"(usage: dsh [OPTIONS] refresh (--all | HANDLER_ID...)
+
+Reads the dictionaries of the given handlers (or all) from their databases
+again, one round trip per connection, and prints what changed: added and
+retyped columns are tagged New, removed ones leave the dictionary, and a
+table that is gone marks its data source unhealthy. A failed read changes
+nothing. Progress goes to stderr when it is a terminal.
+)"},
+      {"detect-changes",
+       R"(usage: dsh [OPTIONS] detect-changes [BODY.json]
+
+PUT /dataSource/detectRemoteChanges: refreshes the data sources BODY selects
+({"dataSourceIds": [...]}; all without a body) and, where schemaEvolution is
+enabled, registers new tables of the monitored schemas and disables data
+sources whose table is gone. Prints a summary of every change.
+)"},
+      {"dictionary",
+       R"(usage: dsh [OPTIONS] dictionary DATA_SOURCE_ID
+
+Prints a data source's stored dictionary (GET /dictionary/{id}).
+)"},
+      {"delete",
+       R"(usage: dsh [OPTIONS] delete DATA_SOURCE_ID
+
+Removes a data source and its handler (DELETE /dataSource/{id}); the table
+can then be registered again.
+)"},
       {"validate",
        R"(usage: dsh [OPTIONS] validate PAYLOAD.json
 
@@ -89,6 +142,7 @@ struct CommandLine {
   bool case_sensitive = false;
   bool verbose = false;
   bool skip_cache = false;
+  bool all = false;
   bool help = false;
   std::string command;
   std::vector<std::string> arguments;
@@ -130,6 +184,8 @@ std::optional<CommandLine> ParseCommandLine(int argc, char** argv,
       line.verbose = true;
     } else if (arg == "--skip-cache") {
       line.skip_cache = true;
+    } else if (arg == "--all") {
+      line.all = true;
     } else if (arg.size() > 1 && arg[0] == '-' && arg != "-") {
       error = "unknown option " + arg;
       return std::nullopt;
@@ -237,22 +293,137 @@ int RunCreateOrValidate(const CommandLine& line, bool create) {
   return kOk;
 }
 
-int RunGet(const CommandLine& line) {
+// Parses a positive id; nullopt (after printing why) when it is not one.
+std::optional<std::int64_t> ParseId(const std::string& text) {
   char* end = nullptr;
-  const long long id = line.arguments.size() == 1
-                           ? std::strtoll(line.arguments[0].c_str(), &end, 10)
-                           : 0;
-  if (line.arguments.size() != 1 || *end != '\0' || id <= 0) {
-    return UsageError("get takes one handler id, a positive integer");
-  }
+  const long long id = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || id <= 0) return std::nullopt;
+  return id;
+}
+
+// Runs `operation` on a registry over the SQLite file and prints its
+// result with `to_json`.
+template <typename Operation, typename ToJson>
+int RunOnRegistry(const CommandLine& line, Operation operation,
+                  ToJson to_json) {
   absl::StatusOr<std::unique_ptr<dsh::Registry>> registry =
       OpenRegistry(line, true);
   if (!registry.ok()) return Fail(registry.status());
-  absl::StatusOr<dsh::HandlerView> view =
-      (*registry)->GetHandler(line.technology, id, line.skip_cache);
-  if (!view.ok()) return Fail(view.status());
-  std::cout << dsh::HandlerViewJson(*view) << "\n";
+  auto result = operation(**registry);
+  if (!result.ok()) return Fail(result.status());
+  std::cout << to_json(*result) << "\n";
   return kOk;
+}
+
+// Shows "refreshed 120/1000" on stderr when a person is watching.
+dsh::Registry::RefreshProgress ProgressOnTerminal() {
+  if (!isatty(STDERR_FILENO)) return nullptr;
+  return [](size_t done, size_t total) {
+    std::cerr << "\rrefreshed " << done << "/" << total << " data sources"
+              << (done == total ? "\n" : "") << std::flush;
+  };
+}
+
+int RunGet(const CommandLine& line) {
+  const auto id =
+      line.arguments.size() == 1 ? ParseId(line.arguments[0]) : std::nullopt;
+  if (!id) return UsageError("get takes one handler id, a positive integer");
+  return RunOnRegistry(
+      line,
+      [&](dsh::Registry& registry) {
+        return registry.GetHandler(line.technology, *id, line.skip_cache);
+      },
+      dsh::HandlerViewJson);
+}
+
+int RunUpdate(const CommandLine& line) {
+  const auto id =
+      line.arguments.size() == 2 ? ParseId(line.arguments[0]) : std::nullopt;
+  if (!id) return UsageError("update takes a handler id and a body file");
+  absl::StatusOr<std::string> body = ReadPayload(line.arguments[1]);
+  if (!body.ok()) return Fail(body.status());
+  return RunOnRegistry(
+      line,
+      [&](dsh::Registry& registry) {
+        return registry.UpdateHandler(line.technology, *id, *body,
+                                      line.skip_cache);
+      },
+      dsh::UpdateResultJson);
+}
+
+int RunBulk(const CommandLine& line) {
+  if (line.arguments.size() != 1) return UsageError("bulk takes a body file");
+  absl::StatusOr<std::string> body = ReadPayload(line.arguments[0]);
+  if (!body.ok()) return Fail(body.status());
+  return RunOnRegistry(
+      line,
+      [&](dsh::Registry& registry) {
+        return registry.BulkUpdate(line.technology, *body);
+      },
+      dsh::BulkResultJson);
+}
+
+int RunRefresh(const CommandLine& line) {
+  std::optional<std::vector<dsh::HandlerId>> ids;
+  if (!line.all) {
+    ids.emplace();
+    for (const std::string& argument : line.arguments) {
+      const auto id = ParseId(argument);
+      if (!id) return UsageError("not a handler id: " + argument);
+      ids->push_back(*id);
+    }
+  }
+  if (line.all == !line.arguments.empty()) {
+    return UsageError("refresh takes --all or handler ids");
+  }
+  return RunOnRegistry(
+      line,
+      [&](dsh::Registry& registry) {
+        absl::StatusOr<std::vector<dsh::RefreshOutcome>> outcomes =
+            registry.Refresh(ids, ProgressOnTerminal());
+        if (!outcomes.ok()) {
+          return absl::StatusOr<dsh::DetectChangesResult>(outcomes.status());
+        }
+        dsh::DetectChangesResult result;
+        result.refreshed = std::move(*outcomes);
+        return absl::StatusOr<dsh::DetectChangesResult>(std::move(result));
+      },
+      dsh::DetectChangesResultJson);
+}
+
+int RunDetectChanges(const CommandLine& line) {
+  if (line.arguments.size() > 1) {
+    return UsageError("detect-changes takes at most one body file");
+  }
+  absl::StatusOr<std::string> body =
+      line.arguments.empty() ? std::string() : ReadPayload(line.arguments[0]);
+  if (!body.ok()) return Fail(body.status());
+  return RunOnRegistry(
+      line,
+      [&](dsh::Registry& registry) {
+        return registry.DetectRemoteChanges(*body, ProgressOnTerminal());
+      },
+      dsh::DetectChangesResultJson);
+}
+
+int RunDictionary(const CommandLine& line) {
+  const auto id =
+      line.arguments.size() == 1 ? ParseId(line.arguments[0]) : std::nullopt;
+  if (!id) return UsageError("dictionary takes one data source id");
+  return RunOnRegistry(
+      line,
+      [&](dsh::Registry& registry) { return registry.GetDictionary(*id); },
+      dsh::DictionaryJson);
+}
+
+int RunDelete(const CommandLine& line) {
+  const auto id =
+      line.arguments.size() == 1 ? ParseId(line.arguments[0]) : std::nullopt;
+  if (!id) return UsageError("delete takes one data source id");
+  return RunOnRegistry(
+      line,
+      [&](dsh::Registry& registry) { return registry.DeleteDataSource(*id); },
+      dsh::DeleteResultJson);
 }
 
 }  // namespace
@@ -273,7 +444,14 @@ int main(int argc, char** argv) {
     std::cout << help->second;
     return kOk;
   }
-  if (line->command == "create") return RunCreateOrValidate(*line, true);
-  if (line->command == "validate") return RunCreateOrValidate(*line, false);
-  return RunGet(*line);
+  const std::string& command = line->command;
+  if (command == "create") return RunCreateOrValidate(*line, true);
+  if (command == "validate") return RunCreateOrValidate(*line, false);
+  if (command == "get") return RunGet(*line);
+  if (command == "update") return RunUpdate(*line);
+  if (command == "bulk") return RunBulk(*line);
+  if (command == "refresh") return RunRefresh(*line);
+  if (command == "detect-changes") return RunDetectChanges(*line);
+  if (command == "dictionary") return RunDictionary(*line);
+  return RunDelete(*line);
 }

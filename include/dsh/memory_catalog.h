@@ -28,13 +28,21 @@ class DSH_EXPORT MemoryCatalogConnector : public CatalogConnector {
                 RelationKind kind = RelationKind::kTable);
   void DropTable(const ConnectionString& database, const TableRef& name);
 
-  // Makes every later Connect (or DescribeTables, with `on_describe`) fail
-  // with `status`; OkStatus() clears it.
+  // Makes every later Connect, DescribeTables or ListTables fail with
+  // `status`; OkStatus() clears it. A failed call is still counted.
   void FailConnect(absl::Status status);
   void FailDescribe(absl::Status status);
+  void FailList(absl::Status status);
 
-  // How many DescribeTables calls were made: one per round trip.
+  // How many calls were made, failed ones included. One DescribeTables or
+  // ListTables call is one round trip.
+  int connect_calls() const;
   int describe_calls() const;
+  int list_calls() const;
+
+  // Catalogs opened and not yet destroyed: the connections a real server
+  // would hold open.
+  int open_catalogs() const;
 
   absl::StatusOr<std::unique_ptr<Catalog>> Connect(
       const ConnectionSettings& settings) override;

@@ -1,5 +1,16 @@
 #include "catalog/dialect.h"
 
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "model/absl_compat.h"
+
 namespace dsh {
 namespace catalog_internal {
 namespace {
@@ -78,18 +89,212 @@ LEFT JOIN pg_catalog.pg_type b
 ORDER BY k.request, k.nspname, k.relname, a.attnum
 )sql";
 
-constexpr CatalogDialect kPostgresql{Technology::kPostgresql, kPostgresSettings,
-                                     kPostgresDescribe};
+constexpr std::string_view kPostgresList = R"sql(
+SELECT n.nspname::pg_catalog.text, c.relname::pg_catalog.text
+FROM pg_catalog.pg_namespace n
+JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
+WHERE n.nspname = ANY ($1::pg_catalog.text[])
+  AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+)sql";
 
-// TODO(#3): a Redshift dialect. Its leader node lacks unnest and WITH
-// ORDINALITY, so requests travel differently; late-binding views come from
-// pg_get_late_binding_view_cols() filtered on its schema column, and
-// external tables from svv_external_columns filtered by schema, each as a
-// UNION ALL branch of the same single query with its own kind letter. Until
-// then Redshift is read with the PostgreSQL query, which serves servers
-// that speak PostgreSQL's catalog but not a real Redshift leader node.
-constexpr CatalogDialect kRedshift{Technology::kRedshift, kPostgresSettings,
-                                   kPostgresDescribe};
+// A text[] literal: every element double-quoted, with backslash and
+// double quote escaped, so that any name survives.
+std::string ArrayLiteral(const std::vector<std::string_view>& items) {
+  std::string literal = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) literal += ',';
+    literal += '"';
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return literal;
+}
+
+Statement PostgresDescribe(absl::Span<const TableRef> tables) {
+  std::vector<std::string_view> schemas;
+  std::vector<std::string_view> names;
+  for (const TableRef& table : tables) {
+    schemas.push_back(table.schema);
+    names.push_back(table.table);
+  }
+  return {std::string(kPostgresDescribe),
+          {ArrayLiteral(schemas), ArrayLiteral(names)}};
+}
+
+Statement PostgresList(absl::Span<const std::string> schemas) {
+  return {std::string(kPostgresList),
+          {ArrayLiteral({schemas.begin(), schemas.end()})}};
+}
+
+// PostgreSQL keeps 63 bytes of a name (NAMEDATALEN - 1). Arrays carry any
+// number of names in two parameters.
+constexpr CatalogDialect kPostgresql{
+    Technology::kPostgresql,
+    kPostgresSettings,
+    /*max_name_bytes=*/63,
+    /*max_names_per_statement=*/std::numeric_limits<size_t>::max(),
+    PostgresDescribe,
+    PostgresList};
+
+// Redshift's leader node is PostgreSQL 8.0 with its own additions: no
+// arrays as parameters, no unnest or WITH ORDINALITY, no COLLATE clause,
+// no default_transaction_read_only. Its statements therefore send each
+// distinct name as a parameter of its own, compare names through
+// pg_catalog.lower on both sides (which folds at least ASCII letters,
+// whatever the server's locale), and return every candidate relation's
+// columns: the catalog then applies the resolution rules itself.
+constexpr std::string_view kRedshiftSettings = "-c search_path=pg_catalog";
+
+// Late-binding views are views in pg_class whose columns pg_attribute
+// does not know; pg_get_late_binding_view_cols() binds them and says. A
+// relation it names is read from it alone. External tables are not in
+// pg_class at all: svv_external_columns holds them, partition keys after
+// the other columns, in key order (a table has at most 1,600 columns).
+// Both record sets are filtered on their own schema and name columns.
+// `@S` stands for the lowered schema parameters and `@T` for the lowered
+// table parameters.
+constexpr std::string_view kRedshiftDescribe = R"sql(
+WITH
+late_binding AS (
+  SELECT l.view_schema, l.view_name, l.col_name, l.col_type, l.col_num
+  FROM pg_catalog.pg_get_late_binding_view_cols()
+       AS l (view_schema name, view_name name, col_name name,
+             col_type varchar, col_num int)
+  WHERE pg_catalog.lower(l.view_schema) IN (@S)
+    AND pg_catalog.lower(l.view_name) IN (@T)
+),
+local_relation AS (
+  SELECT c.oid, n.nspname, c.relname, c.relkind
+  FROM pg_catalog.pg_namespace n
+  JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
+  WHERE pg_catalog.lower(n.nspname) IN (@S)
+    AND pg_catalog.lower(c.relname) IN (@T)
+    AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+    AND NOT EXISTS (SELECT 1 FROM late_binding l
+                    WHERE l.view_schema = n.nspname
+                      AND l.view_name = c.relname)
+),
+described AS (
+  SELECT r.nspname::varchar AS schema_name,
+         r.relname::varchar AS table_name,
+         r.relkind AS kind,
+         a.attnum::int AS position,
+         a.attname::varchar AS column_name,
+         pg_catalog.format_type(a.atttypid, a.atttypmod) AS column_type,
+         a.attnotnull AS not_null,
+         EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k
+                 WHERE k.conrelid = r.oid AND k.contype = 'p'
+                   AND a.attnum = ANY (k.conkey)) AS is_primary,
+         t.typtype AS base_kind
+  FROM local_relation r
+  LEFT JOIN pg_catalog.pg_attribute a
+    ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+  LEFT JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+  UNION ALL
+  SELECT l.view_schema::varchar, l.view_name::varchar, 'l', l.col_num,
+         l.col_name::varchar, l.col_type, false, false, NULL
+  FROM late_binding l
+  UNION ALL
+  SELECT e.schemaname::varchar, e.tablename::varchar, 'e',
+         CASE WHEN e.part_key > 0 THEN 100000 + e.part_key
+              ELSE e.columnnum END,
+         e.columnname::varchar, e.external_type,
+         COALESCE(e.is_nullable = 'false', false), false, NULL
+  FROM pg_catalog.svv_external_columns e
+  WHERE pg_catalog.lower(e.schemaname) IN (@S)
+    AND pg_catalog.lower(e.tablename) IN (@T)
+)
+SELECT NULL::bigint, d.schema_name, d.table_name, d.kind, NULL::boolean,
+       d.column_name, d.column_type, d.not_null, d.is_primary,
+       d.column_type, d.base_kind
+FROM described d
+ORDER BY d.schema_name, d.table_name, d.kind, d.position
+)sql";
+
+// The same three sources as the describe statement, so that a name listed
+// is a name described. `@S` stands for the schema parameters, as given.
+constexpr std::string_view kRedshiftList = R"sql(
+SELECT n.nspname::varchar, c.relname::varchar
+FROM pg_catalog.pg_namespace n
+JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
+WHERE n.nspname IN (@S)
+  AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+UNION
+SELECT l.view_schema::varchar, l.view_name::varchar
+FROM pg_catalog.pg_get_late_binding_view_cols()
+     AS l (view_schema name, view_name name, col_name name,
+           col_type varchar, col_num int)
+WHERE l.view_schema IN (@S)
+UNION
+SELECT e.schemaname::varchar, e.tablename::varchar
+FROM pg_catalog.svv_external_columns e
+WHERE e.schemaname IN (@S)
+)sql";
+
+// Appends each name of `names` to `parameters` once and returns the list
+// of placeholders for them, each wrapped as `wrap` says ("%" is the
+// placeholder).
+std::string Placeholders(const std::vector<std::string>& names,
+                         std::string_view wrap,
+                         std::vector<std::string>& parameters) {
+  std::vector<std::string> placeholders;
+  for (const std::string& name : names) {
+    parameters.push_back(name);
+    placeholders.push_back(absl::StrReplaceAll(
+        AsAbsl(wrap), {{"%", absl::StrCat("$", parameters.size())}}));
+  }
+  return absl::StrJoin(placeholders, ", ");
+}
+
+// `names` once each, in the order first seen.
+std::vector<std::string> Distinct(std::vector<std::string> names) {
+  std::vector<std::string> out;
+  absl::flat_hash_set<std::string> seen;
+  for (std::string& name : names) {
+    if (seen.insert(name).second) out.push_back(std::move(name));
+  }
+  return out;
+}
+
+Statement RedshiftDescribe(absl::Span<const TableRef> tables) {
+  std::vector<std::string> schemas;
+  std::vector<std::string> names;
+  for (const TableRef& table : tables) {
+    schemas.push_back(table.schema);
+    names.push_back(table.table);
+  }
+  Statement statement;
+  constexpr std::string_view kLowered = "pg_catalog.lower(%::varchar)";
+  const std::string s = Placeholders(Distinct(std::move(schemas)), kLowered,
+                                     statement.parameters);
+  const std::string t =
+      Placeholders(Distinct(std::move(names)), kLowered, statement.parameters);
+  statement.text =
+      absl::StrReplaceAll(AsAbsl(kRedshiftDescribe), {{"@S", s}, {"@T", t}});
+  return statement;
+}
+
+Statement RedshiftList(absl::Span<const std::string> schemas) {
+  Statement statement;
+  const std::string s = Placeholders(Distinct({schemas.begin(), schemas.end()}),
+                                     "%::varchar", statement.parameters);
+  statement.text = absl::StrReplaceAll(AsAbsl(kRedshiftList), {{"@S", s}});
+  return statement;
+}
+
+// Redshift keeps names of up to 127 bytes. A statement carries at most
+// twice this many parameters, far below the protocol's 32,767, and its
+// IN lists stay cheap to plan.
+constexpr CatalogDialect kRedshift{Technology::kRedshift,
+                                   kRedshiftSettings,
+                                   /*max_name_bytes=*/127,
+                                   /*max_names_per_statement=*/4000,
+                                   RedshiftDescribe,
+                                   RedshiftList};
 
 }  // namespace
 
@@ -109,6 +314,10 @@ std::optional<RelationKind> RelationKindOf(char kind) {
       return RelationKind::kMaterializedView;
     case 'f':
       return RelationKind::kForeignTable;
+    case 'l':
+      return RelationKind::kLateBindingView;
+    case 'e':
+      return RelationKind::kExternalTable;
   }
   return std::nullopt;
 }

@@ -1,34 +1,43 @@
 // What the PostgreSQL catalog says differently to PostgreSQL and to
-// Redshift. A dialect is data: the settings a catalog session starts with
-// and the one query that describes every requested table.
+// Redshift. A dialect is data: the settings a catalog session starts with,
+// the limits of the database's names, and how to build the statement that
+// describes tables and the one that lists them.
 #ifndef DSH_LIB_CATALOG_DIALECT_H_
 #define DSH_LIB_CATALOG_DIALECT_H_
 
+#include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/types/span.h"
 #include "dsh/catalog.h"
 #include "dsh/model.h"
 
 namespace dsh {
 namespace catalog_internal {
 
-// The columns every describe query returns, in this order. One row per
-// candidate relation (a relation whose schema and table match a request
-// ignoring ASCII case) and, for the chosen candidate of each request, one
-// row per column instead:
-//   request   bigint   1-based index into the requested tables
+// The columns every describe statement returns, in this order. One row per
+// relation the statement found for a request and, when the relation has
+// columns, one row per column instead:
+//   request   bigint   1-based index into the requested tables, or NULL
+//                      when the row answers every request whose names
+//                      match its relation ignoring ASCII case
 //   schema    text     the relation's schema, as stored
 //   table     text     the relation's name, as stored
 //   kind      "char"   pg_class.relkind, or a dialect's own letter
-//   chosen    boolean  the exact match, else the only candidate
-//   column    text     NULL on a candidate row or for a relation with no
-//                      columns; the rest below are then NULL too
-//   type      text     format_type of the column's type and modifier
+//   chosen    boolean  the statement's own pick for the request: the exact
+//                      match, else the only candidate (NULL when the
+//                      statement does not pick)
+//   column    text     NULL on a row without a column; the rest below are
+//                      then NULL too
+//   type      text     the column's type as the database prints it
 //   not_null  boolean
 //   primary   boolean  member of the primary key
-//   base      text     format_type of the type under any domains
-//   base_kind "char"   pg_type.typtype of that base type
+//   base      text     the type under any domains, printed the same way
+//   base_kind "char"   pg_type.typtype of that base type, or NULL
+// Rows of one relation are adjacent, its columns in position order.
 enum DescribeColumn {
   kRequestColumn,
   kSchemaColumn,
@@ -44,18 +53,38 @@ enum DescribeColumn {
   kDescribeColumnCount,
 };
 
+// The columns a list statement returns: schema and table, as stored. The
+// order of the rows does not matter.
+enum ListColumn { kListSchemaColumn, kListTableColumn, kListColumnCount };
+
+// SQL text and its parameters, every one sent as text.
+struct Statement {
+  std::string text;
+  std::vector<std::string> parameters;
+};
+
 struct CatalogDialect {
   Technology technology;
   // `-c name=value` settings for the connection's `options`, besides the
   // statement timeout. Values hold no spaces or quotes.
   std::string_view session_settings;
-  // Takes $1 (text[] of schemas) and $2 (text[] of tables), same length.
-  std::string_view describe_query;
+  // The longest name, in bytes, that the database keeps. A longer name
+  // cannot be one it stores.
+  size_t max_name_bytes;
+  // How many requested tables, or schemas, one statement may carry; more
+  // are asked in several statements.
+  size_t max_names_per_statement;
+  // Builds the statement describing `tables`. Every name holds no NUL and
+  // fits `max_name_bytes`; there are at most `max_names_per_statement`.
+  Statement (*describe)(absl::Span<const TableRef> tables);
+  // Builds the statement listing the relations of `schemas`, with the
+  // same promises.
+  Statement (*list)(absl::Span<const std::string> schemas);
 };
 
 const CatalogDialect& DialectFor(Technology technology);
 
-// The relation kind a describe query's `kind` letter stands for.
+// The relation kind a describe statement's `kind` letter stands for.
 std::optional<RelationKind> RelationKindOf(char kind);
 
 }  // namespace catalog_internal

@@ -1,7 +1,9 @@
 #include "dsh/memory_catalog.h"
 
+#include <algorithm>
 #include <map>
 #include <mutex>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -30,7 +32,11 @@ struct Shared {
   std::map<DatabaseKey, std::vector<Relation>> databases;
   absl::Status connect_failure;
   absl::Status describe_failure;
+  absl::Status list_failure;
+  int connect_calls = 0;
   int describe_calls = 0;
+  int list_calls = 0;
+  int open_catalogs = 0;
 };
 
 }  // namespace
@@ -45,8 +51,16 @@ class MemoryCatalog : public Catalog {
  public:
   using State = Shared;
 
+  // Counts itself open; the caller holds the state's lock.
   MemoryCatalog(std::shared_ptr<State> state, ConnectionString database)
-      : state_(std::move(state)), database_(std::move(database)) {}
+      : state_(std::move(state)), database_(std::move(database)) {
+    ++state_->open_catalogs;
+  }
+
+  ~MemoryCatalog() override {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    --state_->open_catalogs;
+  }
 
   absl::StatusOr<std::vector<TableDescription>> DescribeTables(
       absl::Span<const TableRef> tables) override {
@@ -86,6 +100,27 @@ class MemoryCatalog : public Catalog {
       }
       out.push_back(std::move(description));
     }
+    return out;
+  }
+
+  absl::StatusOr<std::vector<TableRef>> ListTables(
+      absl::Span<const std::string> schemas) override {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    ++state_->list_calls;
+    if (!state_->list_failure.ok()) return state_->list_failure;
+
+    std::vector<TableRef> out;
+    const auto found = state_->databases.find(State::KeyOf(database_));
+    if (found == state_->databases.end()) return out;
+    const std::set<std::string> wanted(schemas.begin(), schemas.end());
+    for (const State::Relation& relation : found->second) {
+      if (wanted.count(relation.name.schema) > 0) {
+        out.push_back(relation.name);
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const TableRef& a, const TableRef& b) {
+      return std::tie(a.schema, a.table) < std::tie(b.schema, b.table);
+    });
     return out;
   }
 
@@ -142,16 +177,38 @@ void MemoryCatalogConnector::FailDescribe(absl::Status status) {
   state_->shared.describe_failure = std::move(status);
 }
 
+void MemoryCatalogConnector::FailList(absl::Status status) {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  state_->shared.list_failure = std::move(status);
+}
+
+int MemoryCatalogConnector::connect_calls() const {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  return state_->shared.connect_calls;
+}
+
 int MemoryCatalogConnector::describe_calls() const {
   std::lock_guard<std::mutex> lock(state_->shared.mutex);
   return state_->shared.describe_calls;
 }
 
+int MemoryCatalogConnector::list_calls() const {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  return state_->shared.list_calls;
+}
+
+int MemoryCatalogConnector::open_catalogs() const {
+  std::lock_guard<std::mutex> lock(state_->shared.mutex);
+  return state_->shared.open_catalogs;
+}
+
 absl::StatusOr<std::unique_ptr<Catalog>> MemoryCatalogConnector::Connect(
     const ConnectionSettings& settings) {
   std::lock_guard<std::mutex> lock(state_->shared.mutex);
-  if (!state_->shared.connect_failure.ok())
+  ++state_->shared.connect_calls;
+  if (!state_->shared.connect_failure.ok()) {
     return state_->shared.connect_failure;
+  }
   // Shares ownership of the whole State while pointing at its shared part.
   std::shared_ptr<Shared> shared(state_, &state_->shared);
   return std::unique_ptr<Catalog>(new MemoryCatalog(

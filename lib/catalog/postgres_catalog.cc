@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <exception>
@@ -13,11 +14,14 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include <pqxx/pqxx>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
@@ -39,6 +43,8 @@ using catalog_internal::kBaseColumn;
 using catalog_internal::kBaseKindColumn;
 using catalog_internal::kChosenColumn;
 using catalog_internal::kKindColumn;
+using catalog_internal::kListSchemaColumn;
+using catalog_internal::kListTableColumn;
 using catalog_internal::kNameColumn;
 using catalog_internal::kNotNullColumn;
 using catalog_internal::kPrimaryColumn;
@@ -46,9 +52,11 @@ using catalog_internal::kRequestColumn;
 using catalog_internal::kSchemaColumn;
 using catalog_internal::kTableColumn;
 using catalog_internal::kTypeColumn;
+using catalog_internal::MatchesIgnoringAsciiCase;
 using catalog_internal::QuotedTableName;
 using catalog_internal::RelationKindOf;
 using catalog_internal::ResolveTable;
+using catalog_internal::Statement;
 
 // A path that never exists, whoever runs us: a name below /dev/null fails
 // with ENOTDIR, which libpq takes as "no such file". Giving it for every
@@ -269,6 +277,18 @@ bool IsTransient(std::string_view sqlstate) {
          sqlstate == "40P01";
 }
 
+// How a database of `technology` is called in a message.
+std::string_view ProductName(Technology technology) {
+  return technology == Technology::kRedshift ? "Redshift" : "PostgreSQL";
+}
+
+// A name folded as unquoted identifiers are: ASCII letters only.
+std::string FoldAscii(std::string_view name) {
+  std::string folded(name);
+  for (char& c : folded) c = absl::ascii_tolower(static_cast<unsigned char>(c));
+  return folded;
+}
+
 class PostgresCatalog : public Catalog {
  public:
   PostgresCatalog(std::unique_ptr<pqxx::connection> connection,
@@ -284,116 +304,183 @@ class PostgresCatalog : public Catalog {
       absl::Span<const TableRef> tables) override {
     std::vector<TableDescription> out(tables.size());
     if (tables.empty()) return out;
-    if (broken_) {
-      return absl::UnavailableError(absl::StrCat(
-          "the connection to ", where_, " was lost earlier; connect again"));
-    }
+    if (broken_) return Broken();
 
-    // A name holding a NUL byte cannot exist and cannot travel in a text
-    // parameter: it is answered without asking.
+    // A name the database cannot store is answered without asking.
     std::vector<size_t> asked;  // Index into `tables` of each request.
-    std::vector<std::string> schemas;
-    std::vector<std::string> names;
     for (size_t i = 0; i < tables.size(); ++i) {
-      if (tables[i].schema.find('\0') != std::string::npos ||
-          tables[i].table.find('\0') != std::string::npos) {
-        continue;
-      }
-      asked.push_back(i);
-      schemas.push_back(tables[i].schema);
-      names.push_back(tables[i].table);
-    }
-
-    std::vector<Answer> answers(tables.size());
-    if (!asked.empty()) {
-      absl::Status read = Read(schemas, names, asked, answers);
-      if (!read.ok()) return read;
-    }
-
-    for (size_t i = 0; i < tables.size(); ++i) {
-      Answer& answer = answers[i];
       out[i].requested = tables[i];
-      absl::StatusOr<size_t> pick =
-          ResolveTable(tables[i], answer.candidates, where_);
-      if (!pick.ok()) {
-        out[i].status = pick.status();
-        continue;
+      absl::Status storable = CheckStorable(tables[i]);
+      if (storable.ok()) {
+        asked.push_back(i);
+      } else {
+        out[i].status = std::move(storable);
       }
-      if (answer.chosen != *pick) {
-        return absl::InternalError(absl::StrCat(
-            "the catalog query of ", where_, " chose another relation for ",
-            QuotedTableName(tables[i]), " than the resolution rules"));
+    }
+
+    const size_t chunk = dialect_.max_names_per_statement;
+    for (size_t from = 0; from < asked.size(); from += chunk) {
+      const size_t to = std::min(asked.size(), from + chunk);
+      std::vector<TableRef> requests;
+      std::vector<TableDescription*> answers;
+      for (size_t k = from; k < to; ++k) {
+        requests.push_back(tables[asked[k]]);
+        answers.push_back(&out[asked[k]]);
       }
-      out[i].resolved = answer.candidates[*pick];
-      out[i].kind = answer.kind;
-      out[i].columns = std::move(answer.columns);
+      absl::Status read = Describe(requests, answers);
+      if (!read.ok()) return read;
     }
     return out;
   }
 
- private:
-  // What the describe query says about one requested table.
-  struct Answer {
-    std::vector<TableRef> candidates;  // Matches ignoring ASCII case.
-    std::optional<size_t> chosen;      // Index into `candidates`.
-    RelationKind kind = RelationKind::kTable;
-    std::vector<Column> columns;  // Of the chosen candidate.
-  };
+  absl::StatusOr<std::vector<TableRef>> ListTables(
+      absl::Span<const std::string> schemas) override {
+    if (schemas.empty()) return std::vector<TableRef>();
+    if (broken_) return Broken();
 
-  // Runs the describe query once for every request and files its rows.
-  absl::Status Read(const std::vector<std::string>& schemas,
-                    const std::vector<std::string>& names,
-                    const std::vector<size_t>& asked,
-                    std::vector<Answer>& answers) {
-    try {
-      pqxx::nontransaction read(*connection_);
-      const pqxx::result rows =
-          read.exec_params(std::string(dialect_.describe_query),
-                           ArrayLiteral(schemas), ArrayLiteral(names));
-      for (const pqxx::row& row : rows) {
-        absl::Status filed = File(row, asked, answers);
-        if (!filed.ok()) return filed;
+    // A schema no relation can live in is left out of the question.
+    std::vector<std::string> asked;
+    absl::flat_hash_set<std::string> seen;
+    for (const std::string& schema : schemas) {
+      if (schema.find('\0') != std::string::npos ||
+          schema.size() > dialect_.max_name_bytes ||
+          !seen.insert(schema).second) {
+        continue;
       }
-      return absl::OkStatus();
-    } catch (const pqxx::broken_connection& e) {
-      broken_ = true;
-      return absl::UnavailableError(
-          absl::StrCat("lost the connection to ", where_, " reading ",
-                       asked.size(), " tables: ", Scrub(e.what())));
-    } catch (const pqxx::sql_error& e) {
-      return QueryError(e, asked.size());
-    } catch (const std::exception& e) {
-      return absl::InternalError(absl::StrCat("reading the catalog of ", where_,
-                                              " failed: ", Scrub(e.what())));
+      asked.push_back(schema);
     }
+
+    std::vector<TableRef> out;
+    const size_t chunk = dialect_.max_names_per_statement;
+    for (size_t from = 0; from < asked.size(); from += chunk) {
+      const size_t to = std::min(asked.size(), from + chunk);
+      const absl::Span<const std::string> part(asked.data() + from, to - from);
+      absl::StatusOr<pqxx::result> rows =
+          Run(dialect_.list(part),
+              absl::StrCat("listing the relations of ", part.size(),
+                           part.size() == 1 ? " schema" : " schemas"));
+      if (!rows.ok()) return rows.status();
+      for (const pqxx::row& row : *rows) {
+        out.push_back({row[kListSchemaColumn].as<std::string>(),
+                       row[kListTableColumn].as<std::string>()});
+      }
+    }
+
+    // Byte order, which no server collation can change.
+    const auto order = [](const TableRef& a, const TableRef& b) {
+      return std::tie(a.schema, a.table) < std::tie(b.schema, b.table);
+    };
+    std::sort(out.begin(), out.end(), order);
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
   }
 
-  absl::Status File(const pqxx::row& row, const std::vector<size_t>& asked,
-                    std::vector<Answer>& answers) const {
-    const auto request = row[kRequestColumn].as<size_t>();
-    if (request < 1 || request > asked.size()) {
+ private:
+  // One relation a describe statement returned.
+  struct Relation {
+    size_t request = 0;  // 1-based; 0 when it answers any request.
+    TableRef name;
+    char kind = '\0';
+    std::optional<bool> chosen;  // The statement's own pick, when it picks.
+    std::vector<Column> columns;
+  };
+
+  absl::Status Broken() const {
+    return absl::UnavailableError(absl::StrCat(
+        "the connection to ", where_, " was lost earlier; connect again"));
+  }
+
+  // NotFound for a name that cannot be stored: one holding a NUL byte, or
+  // one longer than the database keeps (PostgreSQL would cut it short
+  // when it is created, so no relation has it).
+  absl::Status CheckStorable(const TableRef& table) const {
+    if (table.schema.find('\0') != std::string::npos ||
+        table.table.find('\0') != std::string::npos) {
+      return ResolveTable(table, {}, where_).status();
+    }
+    const bool schema_long = table.schema.size() > dialect_.max_name_bytes;
+    if (!schema_long && table.table.size() <= dialect_.max_name_bytes) {
+      return absl::OkStatus();
+    }
+    return absl::NotFoundError(absl::StrCat(
+        "remote table ", QuotedTableName(table), " does not exist in ", where_,
+        ": its ", schema_long ? "schema" : "table", " name is ",
+        (schema_long ? table.schema : table.table).size(), " bytes long, and ",
+        AsAbsl(ProductName(dialect_.technology)), " keeps names of at most ",
+        dialect_.max_name_bytes, " bytes"));
+  }
+
+  // Runs one describe statement for `requests` and fills `answers`, one
+  // per request.
+  absl::Status Describe(const std::vector<TableRef>& requests,
+                        const std::vector<TableDescription*>& answers) {
+    absl::StatusOr<pqxx::result> rows =
+        Run(dialect_.describe(requests),
+            absl::StrCat("reading ", requests.size(),
+                         requests.size() == 1 ? " table" : " tables"));
+    if (!rows.ok()) return rows.status();
+
+    std::vector<Relation> relations;
+    for (const pqxx::row& row : *rows) {
+      absl::Status filed = File(row, requests.size(), relations);
+      if (!filed.ok()) return filed;
+    }
+
+    // Which relations may answer each request.
+    std::vector<std::vector<size_t>> per_request(requests.size());
+    absl::flat_hash_map<std::pair<std::string, std::string>,
+                        std::vector<size_t>>
+        by_folded_name;
+    for (size_t r = 0; r < relations.size(); ++r) {
+      const Relation& relation = relations[r];
+      if (relation.request > 0) {
+        per_request[relation.request - 1].push_back(r);
+      } else {
+        by_folded_name[{FoldAscii(relation.name.schema),
+                        FoldAscii(relation.name.table)}]
+            .push_back(r);
+      }
+    }
+
+    for (size_t i = 0; i < requests.size(); ++i) {
+      std::vector<size_t> candidates = per_request[i];
+      const auto found = by_folded_name.find(
+          {FoldAscii(requests[i].schema), FoldAscii(requests[i].table)});
+      if (found != by_folded_name.end()) {
+        candidates.insert(candidates.end(), found->second.begin(),
+                          found->second.end());
+      }
+      absl::Status answered =
+          Answer(requests[i], candidates, relations, *answers[i]);
+      if (!answered.ok()) return answered;
+    }
+    return absl::OkStatus();
+  }
+
+  // Adds one row of a describe statement to `relations`.
+  absl::Status File(const pqxx::row& row, size_t requests,
+                    std::vector<Relation>& relations) const {
+    const size_t request =
+        row[kRequestColumn].is_null() ? 0 : row[kRequestColumn].as<size_t>();
+    if (request > requests) {
       return absl::InternalError(absl::StrCat("the catalog query of ", where_,
                                               " answered request ", request,
-                                              " of ", asked.size()));
+                                              " of ", requests));
     }
-    Answer& answer = answers[asked[request - 1]];
-    TableRef relation{row[kSchemaColumn].as<std::string>(),
-                      row[kTableColumn].as<std::string>()};
-    std::vector<TableRef>& seen = answer.candidates;
-    if (seen.empty() || !(seen.back() == relation)) {
-      seen.push_back(std::move(relation));
-      if (row[kChosenColumn].as<bool>()) {
-        answer.chosen = seen.size() - 1;
-        const std::string kind = row[kKindColumn].as<std::string>();
-        const std::optional<RelationKind> known =
-            RelationKindOf(kind.empty() ? '\0' : kind[0]);
-        if (!known) {
-          return absl::InternalError(absl::StrCat(
-              "the catalog of ", where_, " returned relation kind \"", kind,
-              "\" for ", QuotedTableName(seen.back())));
-        }
-        answer.kind = *known;
+    TableRef name{row[kSchemaColumn].as<std::string>(),
+                  row[kTableColumn].as<std::string>()};
+    const std::string kind_text = row[kKindColumn].as<std::string>();
+    const char kind = kind_text.size() == 1 ? kind_text[0] : '\0';
+    if (relations.empty() || relations.back().request != request ||
+        !(relations.back().name == name) || relations.back().kind != kind) {
+      Relation relation;
+      relation.request = request;
+      relation.name = std::move(name);
+      relation.kind = kind;
+      if (!row[kChosenColumn].is_null()) {
+        relation.chosen = row[kChosenColumn].as<bool>();
       }
+      relations.push_back(std::move(relation));
     }
     if (row[kNameColumn].is_null()) return absl::OkStatus();
 
@@ -405,7 +492,48 @@ class PostgresCatalog : public Catalog {
     column.data_type =
         GovernedType(row[kBaseColumn].as<std::string>(std::string()),
                      row[kBaseKindColumn].as<std::string>(std::string()));
-    answer.columns.push_back(std::move(column));
+    relations.back().columns.push_back(std::move(column));
+    return absl::OkStatus();
+  }
+
+  // Applies the resolution rules to the relations the statement found for
+  // `requested` (indices into `relations`) and writes the description.
+  absl::Status Answer(const TableRef& requested,
+                      const std::vector<size_t>& found,
+                      const std::vector<Relation>& relations,
+                      TableDescription& answer) const {
+    // The server's lower() may fold more than ASCII letters; the rules
+    // fold those alone.
+    std::vector<const Relation*> candidates;
+    std::vector<TableRef> names;
+    for (size_t r : found) {
+      if (MatchesIgnoringAsciiCase(requested, relations[r].name)) {
+        candidates.push_back(&relations[r]);
+        names.push_back(relations[r].name);
+      }
+    }
+    absl::StatusOr<size_t> pick = ResolveTable(requested, names, where_);
+    if (!pick.ok()) {
+      answer.status = pick.status();
+      return absl::OkStatus();
+    }
+
+    const Relation& relation = *candidates[*pick];
+    if (relation.chosen.has_value() && !*relation.chosen) {
+      return absl::InternalError(absl::StrCat(
+          "the catalog query of ", where_, " chose another relation for ",
+          QuotedTableName(requested), " than the resolution rules"));
+    }
+    const std::optional<RelationKind> kind = RelationKindOf(relation.kind);
+    if (!kind) {
+      return absl::InternalError(
+          absl::StrCat("the catalog of ", where_, " returned relation kind \"",
+                       absl::CEscape(std::string(1, relation.kind)), "\" for ",
+                       QuotedTableName(relation.name)));
+    }
+    answer.resolved = relation.name;
+    answer.kind = *kind;
+    answer.columns = relation.columns;
     return absl::OkStatus();
   }
 
@@ -422,47 +550,58 @@ class PostgresCatalog : public Catalog {
     return mapping.known ? std::move(mapping.data_type) : std::string();
   }
 
-  absl::Status QueryError(const pqxx::sql_error& e, size_t count) {
+  // Runs `statement` in a read of its own. `what` ("reading 3 tables")
+  // goes into every error.
+  absl::StatusOr<pqxx::result> Run(const Statement& statement,
+                                   const std::string& what) {
+    try {
+      pqxx::nontransaction read(*connection_);
+      return read.exec_params(
+          statement.text,
+          pqxx::prepare::make_dynamic_params(statement.parameters));
+    } catch (const pqxx::broken_connection& e) {
+      broken_ = true;
+      return absl::UnavailableError(absl::StrCat(
+          "lost the connection to ", where_, " ", what, ": ", Scrub(e.what())));
+    } catch (const pqxx::sql_error& e) {
+      return QueryError(e, what);
+    } catch (const std::exception& e) {
+      return absl::InternalError(absl::StrCat(
+          what, " from the catalog of ", where_, " failed: ", Scrub(e.what())));
+    }
+  }
+
+  absl::Status QueryError(const pqxx::sql_error& e, const std::string& what) {
     const std::string& state = e.sqlstate();
     const std::string detail = Scrub(e.what());
     if (state == "57014") {
       return absl::DeadlineExceededError(
-          absl::StrCat("reading ", count, " tables from the catalog of ",
-                       where_, " took longer than the statement timeout of ",
+          absl::StrCat(what, " from the catalog of ", where_,
+                       " took longer than the statement timeout of ",
                        statement_timeout_ms_, " ms: ", detail));
     }
     if (state == "42501") {
-      return absl::PermissionDeniedError(absl::StrCat(
-          where_, " refused to let this login read its catalog: ", detail));
+      return absl::PermissionDeniedError(
+          absl::StrCat(where_, " refused to let this login read its catalog (",
+                       what, "): ", detail));
     }
     if (IsTransient(state)) {
-      return absl::UnavailableError(
-          absl::StrCat("reading the catalog of ", where_, " failed: ", detail));
+      // The server ends the session after these; libpqxx may only notice
+      // on the next call.
+      if (absl::StartsWith(AsAbsl(state), "57P") ||
+          absl::StartsWith(AsAbsl(state), "08")) {
+        broken_ = true;
+      }
+      return absl::UnavailableError(absl::StrCat(what, " from the catalog of ",
+                                                 where_, " failed: ", detail));
     }
-    return absl::InternalError(absl::StrCat("reading the catalog of ", where_,
-                                            " failed (SQLSTATE ", state,
+    return absl::InternalError(absl::StrCat(what, " from the catalog of ",
+                                            where_, " failed (SQLSTATE ", state,
                                             "): ", detail));
   }
 
   std::string Scrub(std::string_view text) const {
     return ScrubSecrets(text, password_, std::string());
-  }
-
-  // A text[] literal: every element double-quoted, with backslash and
-  // double quote escaped, so that any name survives.
-  static std::string ArrayLiteral(const std::vector<std::string>& items) {
-    std::string literal = "{";
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i > 0) literal += ',';
-      literal += '"';
-      for (char c : items[i]) {
-        if (c == '"' || c == '\\') literal += '\\';
-        literal += c;
-      }
-      literal += '"';
-    }
-    literal += '}';
-    return literal;
   }
 
   std::unique_ptr<pqxx::connection> connection_;

@@ -35,7 +35,7 @@ enum ExitCode {
 
 constexpr char kMainHelp[] =
     R"(usage: dsh [--registry FILE] [--technology redshift|postgresql]
-           [--strict] [--verbose] COMMAND [ARGS]
+           [--strict] [--case-sensitive] [--verbose] COMMAND [ARGS]
 
 Registers database tables as governed data sources.
 
@@ -152,8 +152,19 @@ struct CommandLine {
 std::optional<CommandLine> ParseCommandLine(int argc, char** argv,
                                             std::string& error) {
   CommandLine line;
+  bool options_done = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
+    if (options_done || arg == "--") {
+      if (arg == "--" && !options_done) {
+        options_done = true;
+      } else if (line.command.empty()) {
+        line.command = arg;
+      } else {
+        line.arguments.push_back(arg);
+      }
+      continue;
+    }
     auto value = [&]() -> std::optional<std::string> {
       if (i + 1 >= argc) {
         error = arg + " needs a value";
@@ -240,6 +251,23 @@ absl::StatusOr<std::string> ReadPayload(const std::string& path) {
   return text.str();
 }
 
+// Log lines quote names from payloads; control characters in them must not
+// forge lines or drive the terminal.
+std::string Printable(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof(escaped), "\\x%02x", byte);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<dsh::Registry>> OpenRegistry(
     const CommandLine& line, bool needs_store) {
   dsh::RegistryOptions options;
@@ -247,11 +275,16 @@ absl::StatusOr<std::unique_ptr<dsh::Registry>> OpenRegistry(
   options.case_sensitive_identifiers = line.case_sensitive;
   options.logger = dsh::Logger(
       [](dsh::LogLevel level, std::string_view message) {
-        std::cerr << "dsh: " << dsh::LogLevelName(level) << ": " << message
-                  << "\n";
+        std::cerr << "dsh: " << dsh::LogLevelName(level) << ": "
+                  << Printable(message) << "\n";
       },
       line.verbose ? dsh::LogLevel::kDebug : dsh::LogLevel::kWarning);
   std::unique_ptr<dsh::Store> store;
+  if (needs_store && line.command != "create" &&
+      access(line.registry_path.c_str(), F_OK) != 0) {
+    return absl::NotFoundError("there is no registry at " + line.registry_path +
+                               "; dsh create makes one");
+  }
   if (needs_store) {
     absl::StatusOr<std::unique_ptr<dsh::Store>> opened =
         dsh::OpenSqliteStore(line.registry_path);
@@ -266,38 +299,14 @@ absl::StatusOr<std::unique_ptr<dsh::Registry>> OpenRegistry(
           dsh::NewPostgresCatalogConnector()));
 }
 
-int RunCreateOrValidate(const CommandLine& line, bool create) {
-  if (line.arguments.size() != 1) {
-    return UsageError(line.command + " takes one payload file");
-  }
-  absl::StatusOr<std::string> payload = ReadPayload(line.arguments[0]);
-  if (!payload.ok()) return Fail(payload.status());
-  absl::StatusOr<std::unique_ptr<dsh::Registry>> registry =
-      OpenRegistry(line, create);
-  if (!registry.ok()) return Fail(registry.status());
-
-  if (create) {
-    absl::StatusOr<dsh::CreateResult> result =
-        (*registry)->Create(line.technology, *payload);
-    if (!result.ok()) return Fail(result.status());
-    std::cout << dsh::CreateResultJson(*result) << "\n";
-    return kOk;
-  }
-  absl::StatusOr<dsh::ValidateResult> result =
-      (*registry)->Validate(line.technology, *payload);
-  if (!result.ok()) return Fail(result.status());
-  dsh::CreateResult shape;
-  shape.connection_string = result->connection_string;
-  shape.warnings = result->warnings;
-  std::cout << dsh::CreateResultJson(shape) << "\n";
-  return kOk;
-}
-
-// Parses a positive id; nullopt (after printing why) when it is not one.
+// Parses a positive 64-bit id written in plain digits; nullopt otherwise.
 std::optional<std::int64_t> ParseId(const std::string& text) {
-  char* end = nullptr;
-  const long long id = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || id <= 0) return std::nullopt;
+  if (text.empty() || text.size() > 18 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  const std::int64_t id = std::stoll(text);
+  if (id <= 0) return std::nullopt;
   return id;
 }
 
@@ -322,6 +331,36 @@ dsh::Registry::RefreshProgress ProgressOnTerminal() {
     std::cerr << "\rrefreshed " << done << "/" << total << " data sources"
               << (done == total ? "\n" : "") << std::flush;
   };
+}
+
+int RunCreateOrValidate(const CommandLine& line, bool create) {
+  if (line.arguments.size() != 1) {
+    return UsageError(line.command + " takes one payload file");
+  }
+  absl::StatusOr<std::string> payload = ReadPayload(line.arguments[0]);
+  if (!payload.ok()) return Fail(payload.status());
+
+  // Validation needs no registry, so a refused payload never leaves a new
+  // registry file behind.
+  absl::StatusOr<std::unique_ptr<dsh::Registry>> checker =
+      OpenRegistry(line, false);
+  if (!checker.ok()) return Fail(checker.status());
+  absl::StatusOr<dsh::ValidateResult> valid =
+      (*checker)->Validate(line.technology, *payload);
+  if (!valid.ok()) return Fail(valid.status());
+  if (!create) {
+    dsh::CreateResult shape;
+    shape.connection_string = valid->connection_string;
+    shape.warnings = valid->warnings;
+    std::cout << dsh::CreateResultJson(shape) << "\n";
+    return kOk;
+  }
+  return RunOnRegistry(
+      line,
+      [&](dsh::Registry& registry) {
+        return registry.Create(line.technology, *payload);
+      },
+      dsh::CreateResultJson);
 }
 
 int RunGet(const CommandLine& line) {

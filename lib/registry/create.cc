@@ -1,6 +1,7 @@
 // Create and validate: a payload's tables become data sources.
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <utility>
 
@@ -58,6 +59,21 @@ absl::StatusOr<payload::ParsedCreate> Registry::Impl::Parse(
     }
   }
   if (!problems.empty()) return InvalidRequest(std::move(problems));
+
+  const DataSourceSpec& spec = parsed->request.data_source;
+  if (parsed->request.handlers.size() > 1) {
+    for (const auto& [field, value] :
+         {std::pair{"name", &spec.name},
+          std::pair{"sqlTableName", &spec.sql_table_name}}) {
+      if (value->empty()) continue;
+      parsed->warnings.push_back(
+          {"ignored_field", absl::StrCat("/dataSource/", field),
+           absl::StrCat("dataSource.", field,
+                        " applies only to a payload with one handler; each "
+                        "data source takes it from its handler's metadata "
+                        "or the name template")});
+    }
+  }
   return parsed;
 }
 
@@ -90,23 +106,75 @@ std::vector<size_t> Registry::Impl::SkipRepeats(
 
 // Describes the tables of `indices` in one catalog round trip and keys them
 // by the names the catalog stores.
+// Describes the tables of `indices` and keys them by the names the catalog
+// stores. Handlers that connect the same way (one payload may carry more
+// than one password) share one round trip; every set of credentials is
+// tried, so none is stored unproven.
 absl::StatusOr<std::vector<PlannedEntry>> Registry::Impl::Resolve(
     const payload::ParsedCreate& parsed, const std::vector<size_t>& indices) {
   const CreateRequest& request = parsed.request;
+  std::map<registry::ConnectionIdentity, std::vector<size_t>> groups;
+  for (size_t index : indices) {
+    groups[registry::IdentityOf(SettingsFor(request.technology,
+                                            request.handlers[index], options_))]
+        .push_back(index);
+  }
+
   std::vector<PlannedEntry> entries;
-  if (indices.empty()) return entries;
-  const Technology technology = request.technology;
-  const HandlerMetadata& first = request.handlers[indices.front()];
-  const std::string where =
-      identity::ConnectionOf(technology, first, identity_).ToString();
+  std::vector<std::pair<size_t, Problem>> problems;  // By handler index.
+  bool all_missing = true;
+  for (const auto& [identity, members] : groups) {
+    absl::StatusOr<std::vector<TableDescription>> tables =
+        DescribeGroup(parsed, members);
+    if (!tables.ok()) return tables.status();
+    for (size_t i = 0; i < members.size(); ++i) {
+      TableDescription& table = (*tables)[i];
+      if (!table.status.ok()) {
+        all_missing = all_missing && absl::IsNotFound(table.status);
+        problems.push_back({members[i],
+                            {MetadataPointer(parsed, members[i]) + "/table",
+                             std::string(table.status.message())}});
+        continue;
+      }
+      TableKey key = identity::KeyFromCatalog(
+          request.technology, request.handlers[members[i]],
+          table.resolved.schema, table.resolved.table, identity_);
+      entries.push_back({members[i], std::move(table), std::move(key)});
+    }
+  }
+  if (!problems.empty()) {
+    std::sort(problems.begin(), problems.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Problem> ordered;
+    for (auto& [index, problem] : problems)
+      ordered.push_back(std::move(problem));
+    return ProblemsStatus(all_missing ? absl::StatusCode::kNotFound
+                                      : absl::StatusCode::kInvalidArgument,
+                          std::move(ordered));
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const PlannedEntry& a, const PlannedEntry& b) {
+              return a.index < b.index;
+            });
+  return entries;
+}
+
+// One catalog round trip for handlers that connect the same way.
+absl::StatusOr<std::vector<TableDescription>> Registry::Impl::DescribeGroup(
+    const payload::ParsedCreate& parsed, const std::vector<size_t>& members) {
+  const CreateRequest& request = parsed.request;
+  const HandlerMetadata& first = request.handlers[members.front()];
+  const std::string where = absl::StrCat(
+      identity::ConnectionOf(request.technology, first, identity_).ToString(),
+      " with the credentials of ", HandlerPointer(parsed, members.front()));
 
   absl::StatusOr<std::unique_ptr<Catalog>> catalog =
-      catalogs_->Connect(SettingsFor(technology, first, options_));
+      catalogs_->Connect(SettingsFor(request.technology, first, options_));
   if (!catalog.ok()) {
     return Annotate(catalog.status(), absl::StrCat("connecting to ", where));
   }
   std::vector<TableRef> refs;
-  for (size_t index : indices) {
+  for (size_t index : members) {
     refs.push_back(
         {request.handlers[index].schema, request.handlers[index].table});
   }
@@ -116,34 +184,12 @@ absl::StatusOr<std::vector<PlannedEntry>> Registry::Impl::Resolve(
     return Annotate(tables.status(),
                     absl::StrCat("reading the catalog of ", where));
   }
-  if (tables->size() != indices.size()) {
+  if (tables->size() != members.size()) {
     return absl::InternalError(
         absl::StrCat("the catalog of ", where, " answered ", tables->size(),
-                     " descriptions for ", indices.size(), " tables"));
+                     " descriptions for ", members.size(), " tables"));
   }
-
-  std::vector<Problem> problems;
-  bool all_missing = true;
-  for (size_t i = 0; i < indices.size(); ++i) {
-    TableDescription& table = (*tables)[i];
-    if (!table.status.ok()) {
-      all_missing = all_missing && absl::IsNotFound(table.status);
-      problems.push_back({MetadataPointer(parsed, indices[i]) + "/table",
-                          std::string(table.status.message())});
-      continue;
-    }
-    const HandlerMetadata& metadata = request.handlers[indices[i]];
-    TableKey key =
-        identity::KeyFromCatalog(technology, metadata, table.resolved.schema,
-                                 table.resolved.table, identity_);
-    entries.push_back({indices[i], std::move(table), std::move(key)});
-  }
-  if (!problems.empty()) {
-    return ProblemsStatus(all_missing ? absl::StatusCode::kNotFound
-                                      : absl::StatusCode::kInvalidArgument,
-                          std::move(problems));
-  }
-  return entries;
+  return tables;
 }
 
 absl::StatusOr<std::vector<NewDataSource>> Registry::Impl::BuildRecords(

@@ -65,7 +65,8 @@ absl::StatusOr<HandlerRecord> Registry::Impl::FindHandler(Technology technology,
   absl::StatusOr<HandlerRecord> handler = store_->GetHandler(id);
   if (handler.ok() && handler->technology != technology) {
     return absl::NotFoundError(absl::StrCat(
-        "no ", AsAbsl(TechnologyName(technology)), " handler has id ", id));
+        "handler ", id, " is a ", AsAbsl(TechnologyName(handler->technology)),
+        " handler, not a ", AsAbsl(TechnologyName(technology)), " one"));
   }
   return handler;
 }

@@ -7,23 +7,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "dsh/error.h"
+#include "identity/table_key.h"
 #include "model/absl_compat.h"
 #include "registry/change_detection.h"
 #include "registry/dictionary.h"
 
 namespace dsh::registry {
 namespace {
-
-// Everything that decides which connection a handler needs. Kept in memory
-// only: it holds the password.
-using ConnectionIdentity =
-    std::tuple<Technology, std::string, int, std::string, std::string,
-               std::string, bool, std::string>;
-
-ConnectionIdentity IdentityOf(const ConnectionSettings& s) {
-  return {s.technology, s.host,     s.port, s.database,
-          s.username,   s.password, s.ssl,  s.ca_bundle_pem};
-}
 
 RefreshOutcome FailedOutcome(const HandlerRecord& handler,
                              const absl::Status& status) {
@@ -42,6 +32,11 @@ std::string Where(const HandlerRecord& handler) {
 }
 
 }  // namespace
+
+ConnectionIdentity IdentityOf(const ConnectionSettings& s) {
+  return {s.technology, s.host,     s.port, s.database,
+          s.username,   s.password, s.ssl,  s.ca_bundle_pem};
+}
 
 std::int64_t NowMs() {
   using std::chrono::duration_cast;
@@ -65,7 +60,10 @@ ConnectionSettings SettingsFor(Technology technology,
                                const RegistryOptions& options) {
   ConnectionSettings settings;
   settings.technology = technology;
-  settings.host = metadata.hostname;
+  // The host as the payload spells it may carry white space, a trailing
+  // dot or IPv6 brackets, none of which libpq takes; aliases are not
+  // applied, since an alias may be the only name that reaches the server.
+  settings.host = identity::CanonicalHost(metadata.hostname, {});
   settings.port = metadata.port == 0 ? DefaultPort(technology) : metadata.port;
   settings.database = metadata.database;
   settings.username = metadata.username;

@@ -7,6 +7,8 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -60,6 +62,14 @@ class Refresher {
   std::mutex mutex_;
   absl::flat_hash_map<HandlerId, std::shared_future<RefreshOutcome>> in_flight_;
 };
+
+// Everything that decides which connection a handler needs: handlers with
+// the same identity share a catalog round trip. Kept in memory only: it
+// holds the password.
+using ConnectionIdentity =
+    std::tuple<Technology, std::string, int, std::string, std::string,
+               std::string, bool, std::string>;
+ConnectionIdentity IdentityOf(const ConnectionSettings& settings);
 
 // How the registry reaches a handler's database.
 ConnectionSettings SettingsFor(Technology technology,

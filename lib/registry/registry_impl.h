@@ -58,6 +58,8 @@ class Registry::Impl {
                                   std::vector<Warning>& warnings) const;
   absl::StatusOr<std::vector<PlannedEntry>> Resolve(
       const payload::ParsedCreate& parsed, const std::vector<size_t>& indices);
+  absl::StatusOr<std::vector<TableDescription>> DescribeGroup(
+      const payload::ParsedCreate& parsed, const std::vector<size_t>& members);
   absl::StatusOr<std::vector<NewDataSource>> BuildRecords(
       const payload::ParsedCreate& parsed,
       const std::vector<PlannedEntry>& entries,

@@ -15,7 +15,11 @@ def sql_name(text):
 
 
 def main():
-    tables = json.load(sys.stdin) or []
+    text = sys.stdin.read().strip()
+    tables = json.loads(text) if text else []
+    if not tables:
+        sys.exit("payload_for_tables: the database has no tables or views "
+                 "to register")
     taken = set()
     handlers = []
     for schema, table in tables:

@@ -19,6 +19,7 @@
 #include "dsh/registry.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/scratch_dir.h"
 
 namespace dsh {
 namespace {
@@ -142,11 +143,8 @@ class RegistryOperationsTest : public ::testing::Test {
       catalog_->PutTable(kDev, {"sales", table},
                          Columns({{"id", "integer"}, {"note", "text"}}));
     }
-    static int opened = 0;
-    const std::string path = absl::StrCat(::testing::TempDir(), "/ops-",
-                                          getpid(), "-", ++opened, ".db");
-    std::remove(path.c_str());
-    absl::StatusOr<std::unique_ptr<Store>> store = OpenSqliteStore(path);
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenSqliteStore(scratch_.File("registry.db"));
     ASSERT_TRUE(store.ok()) << store.status();
     registry_ = std::make_unique<Registry>(RegistryOptions(), std::move(*store),
                                            watcher_);
@@ -167,6 +165,7 @@ class RegistryOperationsTest : public ::testing::Test {
     return ids;
   }
 
+  testing::ScratchDir scratch_;
   std::shared_ptr<MemoryCatalogConnector> catalog_;
   std::shared_ptr<WatchingConnector> watcher_;
   std::unique_ptr<Registry> registry_;

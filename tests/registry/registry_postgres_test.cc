@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/postgres_server.h"
+#include "tests/support/scratch_dir.h"
 
 namespace dsh {
 namespace {
@@ -72,11 +73,8 @@ class RegistryPostgresTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(server_, nullptr);
-    registry_path_ = absl::StrCat(::testing::TempDir(), "/registry-pg-",
-                                  getpid(), "-", ++counter_, ".db");
-    std::remove(registry_path_.c_str());
     absl::StatusOr<std::unique_ptr<Store>> store =
-        OpenSqliteStore(registry_path_);
+        OpenSqliteStore(scratch_.File("registry.db"));
     ASSERT_TRUE(store.ok()) << store.status();
     RegistryOptions options;
     options.logger = Logger(
@@ -183,14 +181,12 @@ class RegistryPostgresTest : public ::testing::Test {
   }
 
   static PostgresServer* server_;
-  static int counter_;
-  std::string registry_path_;
+  testing::ScratchDir scratch_;
   std::string log_;
   std::unique_ptr<Registry> registry_;
 };
 
 testing::PostgresServer* RegistryPostgresTest::server_ = nullptr;
-int RegistryPostgresTest::counter_ = 0;
 
 TEST_F(RegistryPostgresTest, RegistersEveryRelationOfTheSampleWarehouse) {
   LoadDatabase("warehouse",

@@ -17,6 +17,7 @@
 #include "dsh/response.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/scratch_dir.h"
 
 namespace dsh {
 namespace {
@@ -94,11 +95,8 @@ class RegistryTest : public ::testing::TestWithParam<StoreKind> {
     if (GetParam() == StoreKind::kMemory) {
       store = NewMemoryStore();
     } else {
-      static int opened_count = 0;
       const std::string path =
-          absl::StrCat(::testing::TempDir(), "/registry-", getpid(), "-",
-                       ++opened_count, ".db");
-      std::remove(path.c_str());
+          scratch_.File(absl::StrCat("registry-", ++opened_count_, ".db"));
       absl::StatusOr<std::unique_ptr<Store>> opened = OpenSqliteStore(path);
       EXPECT_TRUE(opened.ok()) << opened.status();
       store = std::move(*opened);
@@ -107,6 +105,8 @@ class RegistryTest : public ::testing::TestWithParam<StoreKind> {
                                       catalog_);
   }
 
+  testing::ScratchDir scratch_;
+  int opened_count_ = 0;
   std::shared_ptr<MemoryCatalogConnector> catalog_;
   std::unique_ptr<Registry> registry_;
   std::vector<std::string> log_;
@@ -379,8 +379,9 @@ TEST_P(RegistryTest, StrictModeRefusesWhatCompatibleModeAccepts) {
       registry->Create(Technology::kRedshift, Payload({{"sales", "orders"}}));
 
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ProblemsOf(result.status()),
-              testing::Contains(Field(&Problem::pointer, "/dataSource/name")));
+  EXPECT_THAT(
+      ProblemsOf(result.status()),
+      ::testing::Contains(Field(&Problem::pointer, "/dataSource/name")));
 }
 
 TEST_P(RegistryTest, ValidateNeedsNoDatabase) {

@@ -154,7 +154,9 @@ constexpr std::string_view kRedshiftSettings = "-c search_path=pg_catalog";
 // relation it names is read from it alone. External tables are not in
 // pg_class at all: svv_external_columns holds them, partition keys after
 // the other columns, in key order (a table has at most 1,600 columns).
-// Both record sets are filtered on their own schema and name columns.
+// Both record sets are filtered on their own schema and name columns;
+// svv_external_columns also shows other databases' tables to
+// cross-database queries, so it is filtered on the database too.
 // `@S` stands for the lowered schema parameters and `@T` for the lowered
 // table parameters.
 constexpr std::string_view kRedshiftDescribe = R"sql(
@@ -207,6 +209,7 @@ described AS (
   FROM pg_catalog.svv_external_columns e
   WHERE pg_catalog.lower(e.schemaname) IN (@S)
     AND pg_catalog.lower(e.tablename) IN (@T)
+    AND e.redshift_database_name = pg_catalog.current_database()
 )
 SELECT NULL::bigint, d.schema_name, d.table_name, d.kind, NULL::boolean,
        d.column_name, d.column_type, d.not_null, d.is_primary,
@@ -233,6 +236,7 @@ UNION
 SELECT e.schemaname::varchar, e.tablename::varchar
 FROM pg_catalog.svv_external_columns e
 WHERE e.schemaname IN (@S)
+  AND e.redshift_database_name = pg_catalog.current_database()
 )sql";
 
 // Appends each name of `names` to `parameters` once and returns the list

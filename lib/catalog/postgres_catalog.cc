@@ -277,6 +277,31 @@ bool IsTransient(std::string_view sqlstate) {
          sqlstate == "40P01";
 }
 
+// The SQLSTATE of a failed statement. libpqxx 6 drops it from the
+// exceptions it raises as subclasses of sql_error, so for those the
+// subclass tells the class of the state instead.
+std::string SqlState(const pqxx::sql_error& e) {
+  if (!e.sqlstate().empty()) return e.sqlstate();
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) {
+    return "42501";
+  }
+  if (dynamic_cast<const pqxx::disk_full*>(&e) != nullptr) return "53100";
+  if (dynamic_cast<const pqxx::out_of_memory*>(&e) != nullptr) return "53200";
+  if (dynamic_cast<const pqxx::insufficient_resources*>(&e) != nullptr) {
+    return "53000";
+  }
+  if (dynamic_cast<const pqxx::undefined_function*>(&e) != nullptr) {
+    return "42883";
+  }
+  if (dynamic_cast<const pqxx::undefined_table*>(&e) != nullptr) {
+    return "42P01";
+  }
+  if (dynamic_cast<const pqxx::feature_not_supported*>(&e) != nullptr) {
+    return "0A000";
+  }
+  return std::string();
+}
+
 // How a database of `technology` is called in a message.
 std::string_view ProductName(Technology technology) {
   return technology == Technology::kRedshift ? "Redshift" : "PostgreSQL";
@@ -564,16 +589,19 @@ class PostgresCatalog : public Catalog {
       return absl::UnavailableError(absl::StrCat(
           "lost the connection to ", where_, " ", what, ": ", Scrub(e.what())));
     } catch (const pqxx::sql_error& e) {
-      return QueryError(e, what);
+      return QueryError(SqlState(e), Scrub(e.what()), what);
+    } catch (const pqxx::deadlock_detected& e) {
+      return QueryError("40P01", Scrub(e.what()), what);
+    } catch (const pqxx::serialization_failure& e) {
+      return QueryError("40001", Scrub(e.what()), what);
     } catch (const std::exception& e) {
       return absl::InternalError(absl::StrCat(
           what, " from the catalog of ", where_, " failed: ", Scrub(e.what())));
     }
   }
 
-  absl::Status QueryError(const pqxx::sql_error& e, const std::string& what) {
-    const std::string& state = e.sqlstate();
-    const std::string detail = Scrub(e.what());
+  absl::Status QueryError(const std::string& state, const std::string& detail,
+                          const std::string& what) {
     if (state == "57014") {
       return absl::DeadlineExceededError(
           absl::StrCat(what, " from the catalog of ", where_,
@@ -595,9 +623,18 @@ class PostgresCatalog : public Catalog {
       return absl::UnavailableError(absl::StrCat(what, " from the catalog of ",
                                                  where_, " failed: ", detail));
     }
-    return absl::InternalError(absl::StrCat(what, " from the catalog of ",
-                                            where_, " failed (SQLSTATE ", state,
-                                            "): ", detail));
+    if ((state == "42883" || state == "42P01") &&
+        dialect_.technology == Technology::kRedshift) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          where_,
+          " lacks Redshift's pg_get_late_binding_view_cols() or "
+          "svv_external_columns, so it is no Redshift cluster; read a "
+          "PostgreSQL server with the postgresql technology (",
+          what, "): ", detail));
+    }
+    return absl::InternalError(absl::StrCat(
+        what, " from the catalog of ", where_, " failed (SQLSTATE ",
+        state.empty() ? "unknown" : state, "): ", detail));
   }
 
   std::string Scrub(std::string_view text) const {

@@ -1,8 +1,15 @@
 #include "tests/catalog/catalog_test_support.h"
 
+#include <chrono>
+#include <fstream>
+#include <iterator>
 #include <mutex>
+#include <thread>
 #include <utility>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 
 namespace dsh {
@@ -94,6 +101,84 @@ std::unique_ptr<Catalog> ConnectOrDie(const testing::PostgresServer& server,
       NewPostgresCatalogConnector()->Connect(server.Settings(database));
   EXPECT_TRUE(catalog.ok()) << catalog.status();
   return catalog.ok() ? *std::move(catalog) : nullptr;
+}
+
+std::streamoff LogSize(const testing::PostgresServer& server) {
+  std::ifstream log(server.log_path(), std::ios::ate);
+  return log.tellg();
+}
+
+std::string LogSince(const testing::PostgresServer& server,
+                     std::streamoff from) {
+  std::ifstream log(server.log_path());
+  log.seekg(from);
+  return std::string(std::istreambuf_iterator<char>(log), {});
+}
+
+std::vector<std::string> LoggedStatements(const std::string& log,
+                                          const std::string& database) {
+  std::vector<std::string> statements;
+  const std::string who = absl::StrCat(" postgres@", database, " ");
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (absl::StrContains(line, who) &&
+        (absl::StrContains(line, "LOG:  statement: ") ||
+         absl::StrContains(line, "LOG:  execute "))) {
+      statements.emplace_back(line);
+    }
+  }
+  return statements;
+}
+
+namespace {
+
+// `text` as a SQL string literal.
+std::string Literal(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    if (c == '\'') quoted += '\'';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+}  // namespace
+
+std::vector<std::string> DshBackends(const testing::PostgresServer& server,
+                                     const std::string& database) {
+  absl::StatusOr<std::vector<std::vector<std::string>>> rows = server.Query(
+      "postgres",
+      absl::StrCat("SELECT pid FROM pg_catalog.pg_stat_activity"
+                   " WHERE datname = ",
+                   Literal(database),
+                   " AND application_name = 'dsh' ORDER BY pid::text"));
+  EXPECT_TRUE(rows.ok()) << rows.status();
+  std::vector<std::string> pids;
+  if (!rows.ok()) return pids;
+  for (const std::vector<std::string>& row : *rows) pids.push_back(row[0]);
+  return pids;
+}
+
+std::vector<std::string> WaitForDshBackends(
+    const testing::PostgresServer& server, const std::string& database,
+    size_t count) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  std::vector<std::string> pids = DshBackends(server, database);
+  while (pids.size() != count && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    pids = DshBackends(server, database);
+  }
+  return pids;
+}
+
+absl::Status TerminateDshBackends(const testing::PostgresServer& server,
+                                  const std::string& database) {
+  return server.RunSql(
+      "postgres",
+      absl::StrCat("SELECT pg_catalog.pg_terminate_backend(pid)"
+                   "  FROM pg_catalog.pg_stat_activity"
+                   " WHERE datname = ",
+                   Literal(database), " AND application_name = 'dsh'"));
 }
 
 }  // namespace catalog_testing

@@ -3,6 +3,7 @@
 #ifndef DSH_TESTS_CATALOG_CATALOG_TEST_SUPPORT_H_
 #define DSH_TESTS_CATALOG_CATALOG_TEST_SUPPORT_H_
 
+#include <ios>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -47,6 +48,32 @@ absl::StatusOr<std::vector<PsqlRelation>> RelationsPerPsql(
 // Connects to `database` on `server`, failing the test when it cannot.
 std::unique_ptr<Catalog> ConnectOrDie(const testing::PostgresServer& server,
                                       const std::string& database);
+
+// The size of the server log now, and the log from `from` on.
+std::streamoff LogSize(const testing::PostgresServer& server);
+std::string LogSince(const testing::PostgresServer& server,
+                     std::streamoff from);
+
+// The statements logged for `database` (which needs log_statement = all)
+// in `log`, each as its first line.
+std::vector<std::string> LoggedStatements(const std::string& log,
+                                          const std::string& database);
+
+// The process ids of the server's backends serving dsh catalogs in
+// `database`, sorted; empty on error (which fails the test).
+std::vector<std::string> DshBackends(const testing::PostgresServer& server,
+                                     const std::string& database);
+
+// Waits up to ten seconds for DshBackends to have `count` entries (a
+// backend leaves pg_stat_activity a moment after its client hangs up),
+// and returns the last answer.
+std::vector<std::string> WaitForDshBackends(
+    const testing::PostgresServer& server, const std::string& database,
+    size_t count);
+
+// Ends every dsh backend in `database` with pg_terminate_backend.
+absl::Status TerminateDshBackends(const testing::PostgresServer& server,
+                                  const std::string& database);
 
 }  // namespace catalog_testing
 }  // namespace dsh

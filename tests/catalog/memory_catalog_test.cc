@@ -202,6 +202,54 @@ TEST_F(MemoryCatalogTest, DescribesATableWithNoColumns) {
   EXPECT_THAT(description.columns, IsEmpty());
 }
 
+TEST_F(MemoryCatalogTest, ListsTheRelationsOfExactlyNamedSchemasInOrder) {
+  connector_.PutTable(kWarehouse, {"sales", "orders"}, {});
+  connector_.PutTable(kWarehouse, {"sales", "Orders"}, {});
+  connector_.PutTable(kWarehouse, {"Sales", "legacy"}, {});
+  connector_.PutTable(kWarehouse, {"archive", "orders"}, {},
+                      RelationKind::kExternalTable);
+  connector_.PutTable(kWarehouse, {"other", "orders"}, {});
+  connector_.PutTable({"db.example.internal", 5439, "prod"}, {"sales", "x"},
+                      {});
+  std::unique_ptr<Catalog> catalog = Open(kWarehouse);
+
+  absl::StatusOr<std::vector<TableRef>> listed = catalog->ListTables(
+      std::vector<std::string>{"sales", "archive", "SALES", "sales"});
+
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_THAT(*listed, ElementsAre(TableRef{"archive", "orders"},
+                                   TableRef{"sales", "Orders"},
+                                   TableRef{"sales", "orders"}));
+  EXPECT_EQ(connector_.list_calls(), 1);
+}
+
+TEST_F(MemoryCatalogTest, FailsListsUntilClearedAndStillCountsThem) {
+  std::unique_ptr<Catalog> catalog = Open(kWarehouse);
+  const std::vector<std::string> schemas = {"sales"};
+  connector_.FailList(absl::PermissionDeniedError("no for the test"));
+
+  EXPECT_EQ(catalog->ListTables(schemas).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  connector_.FailList(absl::OkStatus());
+  EXPECT_TRUE(catalog->ListTables(schemas).ok());
+  EXPECT_EQ(connector_.list_calls(), 2);
+  EXPECT_EQ(connector_.describe_calls(), 0);
+}
+
+TEST_F(MemoryCatalogTest, CountsConnectsAndOpenCatalogs) {
+  connector_.FailConnect(absl::UnavailableError("down for the test"));
+  EXPECT_FALSE(connector_.Connect(SettingsFor(kWarehouse)).ok());
+  connector_.FailConnect(absl::OkStatus());
+
+  std::unique_ptr<Catalog> first = Open(kWarehouse);
+  std::unique_ptr<Catalog> second = Open(kWarehouse);
+  EXPECT_EQ(connector_.open_catalogs(), 2);
+  first.reset();
+
+  EXPECT_EQ(connector_.open_catalogs(), 1);
+  EXPECT_EQ(connector_.connect_calls(), 3);
+}
+
 TEST(RelationKindName, NamesEveryKind) {
   EXPECT_EQ(RelationKindName(RelationKind::kTable), "table");
   EXPECT_EQ(RelationKindName(RelationKind::kPartitionedTable),

@@ -28,6 +28,9 @@ namespace {
 using ::dsh::catalog_testing::Col;
 using ::dsh::catalog_testing::ConnectOrDie;
 using ::dsh::catalog_testing::LoadOnce;
+using ::dsh::catalog_testing::LoggedStatements;
+using ::dsh::catalog_testing::LogSince;
+using ::dsh::catalog_testing::LogSize;
 using ::dsh::catalog_testing::PsqlRelation;
 using ::dsh::catalog_testing::RelationsPerPsql;
 using ::dsh::testing::PostgresServer;
@@ -274,6 +277,78 @@ TEST_F(PostgresCatalogTest, MatchesWhatPsqlReportsForEveryRelation) {
   }
 }
 
+TEST_F(PostgresCatalogTest, ListsEveryRelationKindOfExactlyNamedSchemas) {
+  absl::StatusOr<std::vector<TableRef>> listed =
+      catalog_->ListTables(std::vector<std::string>{"shop", "Shop", "SHOP"});
+
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_THAT(
+      *listed,
+      ElementsAre(TableRef{"Shop", "orders"}, TableRef{"shop", "Customers"},
+                  TableRef{"shop", "Orders"}, TableRef{"shop", "dropped"},
+                  TableRef{"shop", "events"}, TableRef{"shop", "events_2024"},
+                  TableRef{"shop", "hollow"}, TableRef{"shop", "imported"},
+                  TableRef{"shop", "kinds"}, TableRef{"shop", "order_count"},
+                  TableRef{"shop", "order_notes"}, TableRef{"shop", "orders"}));
+}
+
+TEST_F(PostgresCatalogTest, ListsNamesThatNeedQuotingAndSkipsOddSchemas) {
+  const std::vector<std::string> schemas = {
+      "odd.schema",         "Größe",     "nowhere", std::string("a\0b", 3),
+      std::string(64, 's'), "odd.schema"};
+
+  absl::StatusOr<std::vector<TableRef>> listed = catalog_->ListTables(schemas);
+
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_THAT(*listed, ElementsAre(TableRef{"Größe", "Maß €"},
+                                   TableRef{"odd.schema", "a.b"},
+                                   TableRef{"odd.schema", "say \"hi\""}));
+}
+
+TEST_F(PostgresCatalogTest, ListsNothingForNoSchemas) {
+  absl::StatusOr<std::vector<TableRef>> listed = catalog_->ListTables({});
+
+  ASSERT_TRUE(listed.ok());
+  EXPECT_THAT(*listed, IsEmpty());
+}
+
+TEST_F(PostgresCatalogTest, DescribesWhatItLists) {
+  absl::StatusOr<std::vector<TableRef>> listed = catalog_->ListTables(
+      std::vector<std::string>{"shop", "Shop", "public", "Größe"});
+  ASSERT_TRUE(listed.ok()) << listed.status();
+
+  const std::vector<TableDescription> described = Describe(*listed);
+
+  ASSERT_EQ(described.size(), listed->size());
+  for (const TableDescription& description : described) {
+    EXPECT_TRUE(description.status.ok()) << description.status;
+    EXPECT_EQ(description.resolved, description.requested);
+  }
+}
+
+// PostgreSQL cuts a longer name to 63 bytes when it is created, so no
+// relation bears a longer one.
+TEST_F(PostgresCatalogTest, RefusesNamesLongerThan63BytesSayingWhy) {
+  ASSERT_TRUE(server_->CreateDatabase("long_names").ok());
+  const std::string longest(63, 'n');
+  ASSERT_TRUE(server_
+                  ->RunSql("long_names", absl::StrCat("CREATE TABLE public.",
+                                                      longest, " (id integer)"))
+                  .ok());
+  std::unique_ptr<Catalog> catalog = ConnectOrDie(*server_, "long_names");
+  ASSERT_NE(catalog, nullptr);
+
+  absl::StatusOr<std::vector<TableDescription>> described =
+      catalog->DescribeTables({{"public", longest}, {"public", longest + "n"}});
+
+  ASSERT_TRUE(described.ok()) << described.status();
+  EXPECT_EQ((*described)[0].resolved, (TableRef{"public", longest}));
+  EXPECT_EQ((*described)[1].status.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT((*described)[1].status.message(),
+              AllOf(HasSubstr("table name is 64 bytes long"),
+                    HasSubstr("PostgreSQL keeps names of at most 63 bytes")));
+}
+
 TEST_F(PostgresCatalogTest, TypeTextDoesNotDependOnTheLoginsSearchPath) {
   ASSERT_TRUE(server_->CreateDatabase("pathy").ok());
   ASSERT_TRUE(server_
@@ -292,34 +367,6 @@ TEST_F(PostgresCatalogTest, TypeTextDoesNotDependOnTheLoginsSearchPath) {
   ASSERT_TRUE(described.ok()) << described.status();
   EXPECT_THAT((*described)[0].columns,
               ElementsAre(Col("a", "s.amount", "decimal")));
-}
-
-// The server log from byte `from` on.
-std::string LogSince(const PostgresServer& server, std::streamoff from) {
-  std::ifstream log(server.log_path());
-  log.seekg(from);
-  return std::string(std::istreambuf_iterator<char>(log), {});
-}
-
-// The statements logged for `database` (which has log_statement = all) in
-// `log`, each as its first line.
-std::vector<std::string> LoggedStatements(const std::string& log,
-                                          const std::string& database) {
-  std::vector<std::string> statements;
-  const std::string who = absl::StrCat(" postgres@", database, " ");
-  for (absl::string_view line : absl::StrSplit(log, '\n')) {
-    if (absl::StrContains(line, who) &&
-        (absl::StrContains(line, "LOG:  statement: ") ||
-         absl::StrContains(line, "LOG:  execute "))) {
-      statements.emplace_back(line);
-    }
-  }
-  return statements;
-}
-
-std::streamoff LogSize(const PostgresServer& server) {
-  std::ifstream log(server.log_path(), std::ios::ate);
-  return log.tellg();
 }
 
 TEST_F(PostgresCatalogTest, DescribesManyTablesInOneRoundTrip) {

@@ -28,6 +28,15 @@ absl::Status DataSourceNotFound(DataSourceId id) {
   return absl::NotFoundError(absl::StrCat("data source ", id, " not found"));
 }
 
+absl::Status TableAlreadyRegistered(HandlerId id, const TableKey& key,
+                                    HandlerId holder) {
+  return absl::AlreadyExistsError(absl::StrCat(
+      "handler ", id, " cannot move to table \"", key.schema, "\".\"",
+      key.table, "\" at ", AsAbsl(TechnologyName(key.family)), " ", key.host,
+      ":", key.port, "/", key.database,
+      ": the table is already registered by handler ", holder));
+}
+
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -26,6 +26,12 @@ absl::Status HandlerNotFound(HandlerId id);
 // NotFound: `data source <id> not found`.
 absl::Status DataSourceNotFound(DataSourceId id);
 
+// AlreadyExists: `handler <id> cannot move to table "<schema>"."<table>" at
+// <family> <host>:<port>/<database>: the table is already registered by
+// handler <holder>`.
+absl::Status TableAlreadyRegistered(HandlerId id, const TableKey& key,
+                                    HandlerId holder);
+
 // Milliseconds since the Unix epoch, from the wall clock.
 std::int64_t NowMs();
 

@@ -25,6 +25,7 @@
 #include "gtest/gtest.h"
 #include "store/sqlite_connection.h"
 #include "tests/store/scratch_dir.h"
+#include "tests/store/sqlite_test_support.h"
 #include "tests/store/store_test_records.h"
 
 namespace dsh {
@@ -33,72 +34,15 @@ namespace {
 using ::dsh::store_test::Describe;
 using ::dsh::store_test::EntryFor;
 using ::dsh::store_test::KeyOf;
+using ::dsh::store_test::RawFile;
+using ::dsh::store_test::ReadAll;
 using ::dsh::store_test::RichEntry;
 using ::dsh::store_test::ScratchDir;
+using ::dsh::store_test::WriteAll;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Optional;
-
-// A plain connection to the store file, for looking at it and damaging it
-// behind the store's back.
-class RawFile {
- public:
-  explicit RawFile(const std::string& path) {
-    EXPECT_EQ(
-        sqlite3_open_v2(path.c_str(), &db_,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
-        SQLITE_OK);
-    sqlite3_busy_timeout(db_, 10000);
-  }
-  RawFile(const RawFile&) = delete;
-  RawFile& operator=(const RawFile&) = delete;
-  ~RawFile() { sqlite3_close_v2(db_); }
-
-  void Exec(const std::string& sql) {
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error),
-              SQLITE_OK)
-        << sql << ": " << (error ? error : "");
-    sqlite3_free(error);
-  }
-
-  // Every row of `sql`, each column as SQLite quotes it.
-  std::string Rows(const std::string& sql) {
-    sqlite3_stmt* statement = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &statement, nullptr),
-              SQLITE_OK)
-        << sql;
-    std::string out;
-    while (statement != nullptr && sqlite3_step(statement) == SQLITE_ROW) {
-      for (int i = 0; i < sqlite3_column_count(statement); ++i) {
-        const unsigned char* text = sqlite3_column_text(statement, i);
-        absl::StrAppend(
-            &out, text ? reinterpret_cast<const char*>(text) : "NULL", "|");
-      }
-      out += "\n";
-    }
-    sqlite3_finalize(statement);
-    return out;
-  }
-
-  // The whole content of the store's tables, blobs as hex.
-  std::string Dump() {
-    return Rows(
-               "SELECT id, name, sql_schema_name, sql_table_name, "
-               "is_private, organization, healthy, created_at_ms, "
-               "updated_at_ms, dictionary_read_at_ms, hex(details), "
-               "hex(dictionary) FROM data_sources ORDER BY id") +
-           Rows(
-               "SELECT id, data_source_id, technology, connection_string, "
-               "key_family, key_host, key_port, key_database, key_schema, "
-               "key_table, hex(metadata) FROM handlers ORDER BY id") +
-           Rows("SELECT name, seq FROM sqlite_sequence ORDER BY name");
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 mode_t ModeOf(const std::string& path) {
   struct stat info;
@@ -160,7 +104,7 @@ TEST_F(SqliteStoreTest, RecordsTheSchemaVersionAndThatTheFileIsADshStore) {
   ASSERT_NE(store, nullptr);
   RawFile raw(path_);
 
-  EXPECT_EQ(raw.Rows("PRAGMA user_version"), "1|\n");
+  EXPECT_EQ(raw.Rows("PRAGMA user_version"), "2|\n");
   EXPECT_EQ(raw.Rows("PRAGMA application_id"), "1685284913|\n");
 }
 
@@ -459,28 +403,6 @@ TEST_F(SqliteStoreTest, RegistersATableOnceFromTwoStoresOnOneFile) {
     EXPECT_FALSE(winner.existing_handler_id.has_value());
     EXPECT_THAT(loser.existing_handler_id, Optional(winner.handler_id));
   }
-}
-
-bool WriteAll(int fd, const void* data, size_t size) {
-  const char* bytes = static_cast<const char*>(data);
-  while (size > 0) {
-    const ssize_t written = write(fd, bytes, size);
-    if (written <= 0) return false;
-    bytes += written;
-    size -= static_cast<size_t>(written);
-  }
-  return true;
-}
-
-bool ReadAll(int fd, void* data, size_t size) {
-  char* bytes = static_cast<char*>(data);
-  while (size > 0) {
-    const ssize_t got = read(fd, bytes, size);
-    if (got <= 0) return false;
-    bytes += got;
-    size -= static_cast<size_t>(got);
-  }
-  return true;
 }
 
 // What a racing process reports per round: its new handler id, or the id

@@ -12,7 +12,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/record_rules.h"
-#include "tests/store/scratch_dir.h"
+#include "tests/store/store_fixture.h"
 #include "tests/store/store_test_records.h"
 
 namespace dsh {
@@ -21,53 +21,14 @@ namespace {
 using ::dsh::store_test::Describe;
 using ::dsh::store_test::EntryFor;
 using ::dsh::store_test::KeyOf;
+using ::dsh::store_test::KindName;
 using ::dsh::store_test::RichEntry;
-using ::dsh::store_test::ScratchDir;
+using ::dsh::store_test::StoreKind;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Optional;
 
-enum class StoreKind { kMemory, kSqlite };
-
-std::string KindName(const ::testing::TestParamInfo<StoreKind>& info) {
-  return info.param == StoreKind::kMemory ? "Memory" : "Sqlite";
-}
-
-class StoreBehaviour : public ::testing::TestWithParam<StoreKind> {
- protected:
-  void SetUp() override {
-    if (GetParam() == StoreKind::kMemory) {
-      store_ = NewMemoryStore();
-      return;
-    }
-    absl::StatusOr<std::unique_ptr<Store>> opened =
-        OpenSqliteStore(dir_.File("registry.db"));
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    store_ = std::move(*opened);
-  }
-
-  std::vector<InsertOutcome> Insert(std::vector<NewDataSource> entries) {
-    absl::StatusOr<std::vector<InsertOutcome>> outcomes =
-        store_->InsertDataSources(entries);
-    EXPECT_TRUE(outcomes.ok()) << outcomes.status();
-    return outcomes.ok() ? *outcomes : std::vector<InsertOutcome>();
-  }
-
-  // Everything a reader can see of ids 1..20, as text.
-  std::string Snapshot() {
-    std::string out;
-    for (std::int64_t id = 1; id <= 20; ++id) {
-      absl::StatusOr<HandlerRecord> handler = store_->GetHandler(id);
-      out += handler.ok() ? Describe(*handler) : handler.status().ToString();
-      absl::StatusOr<DataSourceRecord> ds = store_->GetDataSource(id);
-      out += ds.ok() ? Describe(*ds) : ds.status().ToString();
-    }
-    return out;
-  }
-
-  ScratchDir dir_;
-  std::unique_ptr<Store> store_;
-};
+class StoreBehaviour : public store_test::StoreFixture {};
 
 TEST_P(StoreBehaviour, GivesPositiveIdsThatIncreaseAcrossCalls) {
   const std::vector<InsertOutcome> first =

@@ -121,6 +121,8 @@ inline NewDataSource RichEntry() {
       {"total", "numeric", "numeric(12,2)", true, false, {"New", "pii"}},
       {"", "text", "", true, true, {""}}};
   ds.healthy = false;
+  ds.health_message = "table \"orders|2024\" is gone\n";
+  ds.disabled = true;
   ds.created_at_ms = 1700000000123;
   ds.updated_at_ms = 1700000000456;
   ds.dictionary_read_at_ms = 1700000000789;
@@ -252,7 +254,9 @@ inline std::string Describe(const DataSourceRecord& d) {
   absl::StrAppend(
       &out, "policy_rules_json=", Quoted(d.policy_rules_json),
       "\ndictionary:\n", Describe(d.dictionary), "healthy=", Bool(d.healthy),
-      "\ncreated_at_ms=", d.created_at_ms, "\nupdated_at_ms=", d.updated_at_ms,
+      "\nhealth_message=", Quoted(d.health_message),
+      "\ndisabled=", Bool(d.disabled), "\ncreated_at_ms=", d.created_at_ms,
+      "\nupdated_at_ms=", d.updated_at_ms,
       "\ndictionary_read_at_ms=", d.dictionary_read_at_ms, "\n");
   return out;
 }

@@ -88,6 +88,21 @@ TEST(MapRemoteType, MapsSpectrumExternalColumnTypes) {
   ExpectKnown(Technology::kRedshift, {"map<string,int>", "json"});
 }
 
+// svv_external_columns prints Spectrum's (Hive's) names for the types of
+// external columns.
+TEST(MapRemoteType, MapsEverySpectrumScalarType) {
+  for (const Case& c :
+       {Case{"string", "text"}, Case{"varchar(65535)", "text"},
+        Case{"char(3)", "text"}, Case{"tinyint", "integer"},
+        Case{"smallint", "integer"}, Case{"int", "integer"},
+        Case{"bigint", "bigint"}, Case{"decimal(38,10)", "decimal"},
+        Case{"float", "float"}, Case{"real", "float"}, Case{"double", "float"},
+        Case{"boolean", "boolean"}, Case{"date", "date"},
+        Case{"timestamp", "timestamp"}}) {
+    ExpectKnown(Technology::kRedshift, c);
+  }
+}
+
 TEST(MapRemoteType, MapsPostgresqlDocumentAndIdentifierTypes) {
   ExpectKnown(Technology::kPostgresql, {"jsonb", "json"});
   ExpectKnown(Technology::kPostgresql, {"json", "json"});

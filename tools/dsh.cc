@@ -219,6 +219,7 @@ int ExitCodeFor(const absl::Status& status) {
     case absl::StatusCode::kNotFound:
       return kNotFound;
     case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kAborted:
     case absl::StatusCode::kDeadlineExceeded:
     case absl::StatusCode::kPermissionDenied:
     case absl::StatusCode::kUnauthenticated:

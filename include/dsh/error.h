@@ -6,6 +6,11 @@
 //   AlreadyExists       a name the request uses is taken; pick another.
 //   NotFound            the handler, data source or remote table is absent.
 //   Unavailable         the database or store could not be reached; retry.
+//   Aborted             the store changed while the request was prepared
+//                       (a bulk move raced a create); retry.
+//   FailedPrecondition  the setting does not fit the thing it points at
+//                       (a newer registry file, a PostgreSQL server given
+//                       the redshift technology); do not retry unchanged.
 //   DeadlineExceeded    a catalog read timed out; retry.
 //   PermissionDenied    the database refused the login or a read.
 //   Unimplemented       the request asks for something dsh does not support.

@@ -19,6 +19,7 @@
 #include "dsh/registry.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/columns.h"
 #include "tests/support/scratch_dir.h"
 
 namespace dsh {
@@ -34,17 +35,7 @@ constexpr char kHost[] = "cluster.example.io";
 constexpr char kPassword[] = "canary-Pw-0b7d";
 const ConnectionString kDev{kHost, 5439, "dev"};
 
-std::vector<Column> Columns(
-    std::vector<std::pair<std::string, std::string>> names_and_types) {
-  std::vector<Column> columns;
-  for (auto& [name, type] : names_and_types) {
-    Column column;
-    column.name = name;
-    column.remote_type = type;
-    columns.push_back(column);
-  }
-  return columns;
-}
+using testing::Columns;
 
 std::string Metadata(const std::string& schema, const std::string& table,
                      const std::string& host = kHost,

@@ -17,6 +17,7 @@
 #include "dsh/response.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/columns.h"
 #include "tests/support/scratch_dir.h"
 
 namespace dsh {
@@ -57,17 +58,7 @@ std::string Payload(const std::vector<TableSpec>& tables,
                       R"(", "recordFormat": "", "type": "queryable"}})");
 }
 
-std::vector<Column> Columns(
-    std::vector<std::pair<std::string, std::string>> names_and_types) {
-  std::vector<Column> columns;
-  for (auto& [name, type] : names_and_types) {
-    Column column;
-    column.name = name;
-    column.remote_type = type;
-    columns.push_back(column);
-  }
-  return columns;
-}
+using testing::Columns;
 
 enum class StoreKind { kMemory, kSqlite };
 

@@ -1,0 +1,3 @@
+module dsh.example/dsh
+
+go 1.19

@@ -77,8 +77,15 @@ func dshGoDescribeTables(handle C.uintptr_t, request *C.char,
 				response.Tables = []TableDescription{}
 			}
 			for i := range response.Tables {
-				if response.Tables[i].Columns == nil {
-					response.Tables[i].Columns = []Column{}
+				t := &response.Tables[i]
+				if t.Status == "" {
+					t.Status = TableOK
+				}
+				if t.Kind == "" && t.Status == TableOK {
+					t.Kind = "table"
+				}
+				if t.Columns == nil {
+					t.Columns = []Column{}
 				}
 			}
 			return response, err

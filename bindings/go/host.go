@@ -111,13 +111,14 @@ type Column struct {
 // TableDescription answers for one requested table. Schema and Table are
 // the names as the catalog stores them.
 type TableDescription struct {
-	Schema  string      `json:"schema"`
-	Table   string      `json:"table"`
+	Schema string `json:"schema"`
+	Table  string `json:"table"`
+	// Empty means TableOK.
 	Status  TableStatus `json:"status"`
 	Message string      `json:"message,omitempty"`
 	// "table", "view", "materialized_view", "partitioned_table",
 	// "foreign_table", "late_binding_view" or "external_table"; empty
-	// means "table".
+	// means "table" for a table found.
 	Kind    string   `json:"kind,omitempty"`
 	Columns []Column `json:"columns"`
 }

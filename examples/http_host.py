@@ -70,11 +70,21 @@ def make_handler(registry, quiet):
                 status = 500
                 answer = json.dumps({"error": {
                     "code": type(e).__name__, "message": e.message}}).encode()
-            self._reply(status, answer)
+            headers = {}
+            if status == 405:
+                # dsh's 405 body lists the methods the path takes.
+                try:
+                    allowed = json.loads(answer).get("allow") or []
+                    headers["Allow"] = ", ".join(allowed)
+                except (ValueError, AttributeError):
+                    pass
+            self._reply(status, answer, headers)
 
-        def _reply(self, status, body):
+        def _reply(self, status, body, headers=None):
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

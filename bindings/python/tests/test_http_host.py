@@ -71,6 +71,11 @@ class HttpHostTest(unittest.TestCase):
     @classmethod
     def request(cls, method, path, body=None):
         """Sends one request; returns (status, parsed JSON body)."""
+        return cls.request_with_headers(method, path, body)[:2]
+
+    @classmethod
+    def request_with_headers(cls, method, path, body=None):
+        """Sends one request; returns (status, parsed body, headers)."""
         data = body
         if isinstance(body, (dict, list)):
             data = json.dumps(body)
@@ -82,10 +87,12 @@ class HttpHostTest(unittest.TestCase):
             req.add_header("Content-Type", "application/json")
         try:
             with urllib.request.urlopen(req, timeout=30) as response:
-                return response.status, json.loads(response.read() or "null")
+                return (response.status,
+                        json.loads(response.read() or "null"),
+                        response.headers)
         except urllib.error.HTTPError as e:
             with e:
-                return e.code, json.loads(e.read() or "null")
+                return e.code, json.loads(e.read() or "null"), e.headers
 
     def test_post_vendor_example_is_200_with_ids(self):
         status, body = self.created
@@ -113,10 +120,11 @@ class HttpHostTest(unittest.TestCase):
         self.assertEqual(status, 404)
         self.assertIn("error", body)
 
-    def test_wrong_method_is_405(self):
-        status, _ = self.request(
+    def test_wrong_method_is_405_with_allow_header(self):
+        status, _, headers = self.request_with_headers(
             "DELETE", f"/redshift/handler/{self.created[1]['id']}")
         self.assertEqual(status, 405)
+        self.assertIn("GET", headers.get("Allow", ""))
 
     def test_bad_json_is_400_with_offset(self):
         status, body = self.request("POST", "/redshift/handler",

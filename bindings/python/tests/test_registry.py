@@ -1,5 +1,6 @@
 """The Registry class over the built libdsh, with a memory store and a
 catalog written in Python."""
+import concurrent.futures
 import json
 import os
 import re
@@ -107,6 +108,19 @@ class OperationsTest(RegistryTestCase):
         self.assertEqual(deleted["dataSourceId"], created["dataSourceId"])
         with self.assertRaises(dsh.NotFound):
             self.registry.get_dictionary(created["dataSourceId"])
+
+    def test_threads_create_at_once_through_python_catalog(self):
+        names = [f"table_{i}" for i in range(16)]
+        for name in names:
+            self.catalog.add_table(support.HOST, support.PORT,
+                                   support.DATABASE, "army", name,
+                                   support.EXTRA_COLUMNS)
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(
+                lambda name: self.registry.create(
+                    support.one_table_payload(name, f"Army {name}")),
+                names))
+        self.assertEqual(len({r["id"] for r in results}), len(names))
 
     def test_sqlite_store_keeps_data_sources_across_opens(self):
         directory = tempfile.TemporaryDirectory()

@@ -248,6 +248,70 @@ class LifetimeTest(unittest.TestCase):
             dsh.Registry('{"store": {"kind": "punch-cards"}}')
 
 
+class LogTest(unittest.TestCase):
+
+    def test_log_callback_receives_a_line_per_created_data_source(self):
+        lines = []
+        with dsh.Registry(support.MEMORY, catalog=support.army_catalog(),
+                          log=lambda level, text: lines.append((level, text)),
+                          log_level=dsh.LOG_DEBUG) as registry:
+            registry.create(support.vendor_payload())
+        created = [text for _, text in lines if "Army Data" in text]
+        self.assertEqual(len(created), 1)
+
+    def test_failing_log_sink_does_not_fail_the_operation(self):
+        def sink(level, text):
+            raise RuntimeError("sink is broken")
+
+        with dsh.Registry(support.MEMORY, catalog=support.army_catalog(),
+                          log=sink, log_level=dsh.LOG_DEBUG) as registry:
+            created = registry.create(support.vendor_payload())
+        self.assertGreater(created["id"], 0)
+
+
+class TableCatalogTest(unittest.TestCase):
+
+    def setUp(self):
+        self.catalog = dsh.TableCatalog()
+        for table in ("Orders", "ORDERS", "lines"):
+            self.catalog.add_table("Db.Example.io.", 5432, "shop", "sales",
+                                   table, [{"name": "id",
+                                            "remoteType": "integer"}])
+        self.connection = {"host": "db.example.io", "port": 5432,
+                           "database": "shop"}
+
+    def describe(self, schema, table):
+        return self.catalog.describe_tables({
+            "connection": self.connection,
+            "tables": [{"schema": schema, "table": table}]})["tables"][0]
+
+    def test_exact_name_wins_over_case_insensitive_matches(self):
+        self.assertEqual(self.describe("sales", "ORDERS")["table"], "ORDERS")
+
+    def test_unique_case_insensitive_match_is_taken(self):
+        answer = self.describe("SALES", "Lines")
+        self.assertEqual((answer["status"], answer["schema"],
+                          answer["table"]), ("ok", "sales", "lines"))
+
+    def test_two_case_insensitive_matches_are_ambiguous(self):
+        answer = self.describe("sales", "orders")
+        self.assertEqual(answer["status"], "ambiguous")
+        self.assertIn('"ORDERS"', answer["message"])
+
+    def test_missing_table_is_not_found_naming_the_database(self):
+        answer = self.describe("sales", "nope")
+        self.assertEqual(answer["status"], "not_found")
+        self.assertIn("db.example.io:5432/shop", answer["message"])
+
+    def test_list_tables_filters_by_schema(self):
+        listed = self.catalog.list_tables({"connection": self.connection,
+                                           "schemas": ["sales"]})["tables"]
+        self.assertEqual(len(listed), 3)
+        self.assertEqual(self.catalog.list_tables({
+            "connection": self.connection, "schemas": ["other"]})["tables"],
+                         [])
+
+
 class SecretsTest(unittest.TestCase):
     """A canary password and CA content never leave dsh in any output."""
 

@@ -7,6 +7,12 @@
 
 namespace dsh::store {
 
+std::string SqliteFileName(const std::string& path) {
+  // A relative name gets "./", which no URI or special name starts with.
+  return (!path.empty() && path.front() == '/') ? path
+                                                : absl::StrCat("./", path);
+}
+
 absl::Status SqliteStatus(int code, std::string_view path,
                           std::string_view doing,
                           std::string_view sqlite_message) {
@@ -132,12 +138,8 @@ std::string_view SqliteStatement::Blob(int column) const {
 }
 
 absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
-    const std::string& path) {
-  // With URI names compiled in, "file:..." would be parsed as a URI and
-  // ":memory:" would open no file at all; a relative name gets "./" so that
-  // it is always read as a plain path.
-  const std::string name =
-      (!path.empty() && path.front() == '/') ? path : absl::StrCat("./", path);
+    const std::string& path, const std::string& file) {
+  const std::string name = SqliteFileName(file);
   sqlite3* db = nullptr;
   const int code = sqlite3_open_v2(
       name.c_str(), &db,

@@ -20,6 +20,16 @@
 
 namespace dsh::store {
 
+// How long a call waits for another connection's lock before it gives up
+// with Unavailable. Writes are short (one fsync each), so a wait this long
+// means something is stuck, not merely busy.
+inline constexpr int kBusyTimeoutMs = 10000;
+
+// The name to give SQLite for the file `path`, so that it is always read
+// as a plain path: with URI names compiled in, "file:..." would be parsed
+// as a URI, and ":memory:" would open no file at all.
+std::string SqliteFileName(const std::string& path);
+
 // The status for SQLite result code `code` met while `doing` something on
 // the store file `path`. Busy, locked, I/O, full-disk and permission
 // failures are Unavailable (the caller may retry); a corrupt file or one
@@ -73,11 +83,13 @@ class SqliteStatement {
 // An open database connection, closed when it goes.
 class SqliteConnection {
  public:
-  // Opens an existing file for reading and writing (never creating it:
-  // the caller creates it with the permissions it wants). `path` is taken
-  // as a file name, never as a URI or ":memory:".
+  // Opens the existing file `file` for reading and writing (never
+  // creating it: the caller creates it with the permissions it wants).
+  // `path` is what the caller was given, named in every message; `file` is
+  // the same file, or the one `path` links to. Both are file names, never
+  // URIs or ":memory:".
   static absl::StatusOr<std::unique_ptr<SqliteConnection>> Open(
-      const std::string& path);
+      const std::string& path, const std::string& file);
 
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;

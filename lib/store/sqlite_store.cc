@@ -4,16 +4,11 @@
 // their write transactions; everything else is a blob in the store's own
 // encoding (record_codec.h). docs/stores.md describes the schema and why the
 // file is set up the way it is.
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <cstring>
 #include <initializer_list>
 #include <limits>
 #include <memory>
@@ -30,23 +25,17 @@
 #include "store/record_codec.h"
 #include "store/record_rules.h"
 #include "store/sqlite_connection.h"
+#include "store/sqlite_file.h"
 #include "store/update_check.h"
 
 namespace dsh {
 namespace {
 
+using store::kApplicationId;
+using store::kBusyTimeoutMs;
 using store::SqliteConnection;
 using store::SqliteStatement;
 using store::SqliteTransaction;
-
-// How long a call waits for another connection's write lock before it
-// gives up with Unavailable. Writes are short (one fsync each), so a wait
-// this long means something is stuck, not merely busy.
-constexpr int kBusyTimeoutMs = 10000;
-
-// PRAGMA application_id of a dsh store file ("dsh1"), so that a file
-// belonging to something else is refused rather than written into.
-constexpr std::int64_t kApplicationId = 0x64736831;
 
 // Schema migrations: kMigrations[i] takes the file from version i to i + 1
 // (PRAGMA user_version). A released step is never edited; a change of
@@ -179,72 +168,6 @@ constexpr char kNextChangeIdSql[] =
     "UPDATE change_counter SET last_change_id = last_change_id + 1 "
     "WHERE id = 1 RETURNING last_change_id";
 
-absl::Status FileError(const std::string& path, std::string_view doing,
-                       int error) {
-  const std::string message =
-      absl::StrCat("SQLite store \"", path, "\": ", AsAbsl(doing), ": ",
-                   std::strerror(error));
-  switch (error) {
-    case ENOENT:
-    case ENOTDIR:
-    case EISDIR:
-    case ENAMETOOLONG:
-    case ELOOP:
-      // The path itself is wrong; trying again will not help.
-      return absl::InvalidArgumentError(message);
-    default:
-      return absl::UnavailableError(message);
-  }
-}
-
-// Serialises the create-then-close of new store files within the process.
-// Closing any descriptor of a file drops every POSIX lock this process
-// holds on it, so no SQLite connection may open the file while the
-// creating descriptor is still open.
-std::mutex& FileCreationMutex() {
-  static std::mutex* const mutex = new std::mutex;
-  return *mutex;
-}
-
-// Takes group and other permissions off an existing file.
-absl::Status RestrictToOwner(const std::string& path, bool must_exist) {
-  struct stat info;
-  if (stat(path.c_str(), &info) != 0) {
-    if (!must_exist && errno == ENOENT) return absl::OkStatus();
-    return FileError(path, "cannot read the file's permissions", errno);
-  }
-  if (!S_ISREG(info.st_mode)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("SQLite store \"", path, "\": is not a regular file"));
-  }
-  if ((info.st_mode & 077) != 0 &&
-      chmod(path.c_str(), info.st_mode & 0700) != 0) {
-    return FileError(path, "cannot make the file private to its owner", errno);
-  }
-  return absl::OkStatus();
-}
-
-// Creates the store file with mode 0600 before SQLite sees it, since SQLite
-// would create it with the process umask (often world-readable) and the
-// file holds passwords. An existing file loses any group or other access.
-absl::Status PrepareStoreFile(const std::string& path) {
-  std::lock_guard<std::mutex> lock(FileCreationMutex());
-  const int fd =
-      open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd >= 0) {
-    // The umask may have taken bits away; the owner needs both.
-    const int chmod_error = fchmod(fd, 0600) == 0 ? 0 : errno;
-    close(fd);
-    if (chmod_error != 0) {
-      return FileError(path, "cannot set the new file's permissions",
-                       chmod_error);
-    }
-    return absl::OkStatus();
-  }
-  if (errno != EEXIST) return FileError(path, "cannot create the file", errno);
-  return RestrictToOwner(path, /*must_exist=*/true);
-}
-
 absl::StatusOr<std::int64_t> ReadInteger(SqliteConnection& db,
                                          const std::string& sql,
                                          std::string_view doing) {
@@ -278,11 +201,9 @@ absl::StatusOr<std::string> SwitchToWal(SqliteConnection& db) {
   }
 }
 
-// Connection settings that SQLite does not keep in the file.
+// Connection settings that SQLite does not keep in the file. Switching to
+// WAL writes to it, so this comes after the file is known to be dsh's.
 absl::Status Configure(SqliteConnection& db) {
-  const int code = sqlite3_busy_timeout(db.db(), kBusyTimeoutMs);
-  if (code != SQLITE_OK) return db.Error(code, "cannot set the busy timeout");
-
   // WAL lets readers go on while a write commits, and several processes
   // share the file through its -shm index. The mode is kept in the file.
   absl::StatusOr<std::string> mode = SwitchToWal(db);
@@ -303,13 +224,10 @@ absl::Status Configure(SqliteConnection& db) {
       "cannot configure the connection");
 }
 
-// Brings the schema up to kSchemaVersion inside one write transaction, so
-// that processes opening a new file at once create it exactly once.
-absl::Status Migrate(SqliteConnection& db) {
-  absl::StatusOr<SqliteTransaction> transaction =
-      SqliteTransaction::Begin(&db, SqliteTransaction::Mode::kImmediate);
-  if (!transaction.ok()) return transaction.status();
-
+// Refuses the file unless it is empty or a dsh store this build can read,
+// and returns its schema version. Runs inside the caller's transaction and
+// writes nothing.
+absl::StatusOr<std::int64_t> CheckOwner(SqliteConnection& db) {
   absl::StatusOr<std::int64_t> version =
       ReadInteger(db, "PRAGMA user_version", "cannot read the schema version");
   if (!version.ok()) return version.status();
@@ -320,18 +238,37 @@ absl::Status Migrate(SqliteConnection& db) {
       db, "SELECT count(*) FROM sqlite_schema", "cannot read the schema");
   if (!objects.ok()) return objects.status();
 
-  const bool foreign =
-      *version == 0 ? *objects != 0 : *application != kApplicationId;
-  if (foreign) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("SQLite store \"", db.path(),
-                     "\": is a SQLite database but not a dsh store"));
-  }
-  if (*version > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "SQLite store \"", db.path(), "\": has schema version ", *version,
-        ", newer than the newest this build knows (", kSchemaVersion, ")"));
-  }
+  const store::FileOwner owner =
+      store::JudgeOwner(*application, *version, *objects == 0, kSchemaVersion);
+  const absl::Status refused =
+      store::RefuseUnlessOurs(owner, db.path(), *version, kSchemaVersion);
+  if (!refused.ok()) return refused;
+  return owner == store::FileOwner::kNobody ? 0 : *version;
+}
+
+// For a file whose first page could not tell whose it is: SQLite reads
+// the whole file as it stands (with its -wal or -journal) and decides,
+// before anything is changed.
+absl::Status CheckOwnerBeforeWriting(SqliteConnection& db) {
+  absl::StatusOr<SqliteTransaction> transaction =
+      SqliteTransaction::Begin(&db, SqliteTransaction::Mode::kDeferred);
+  if (!transaction.ok()) return transaction.status();
+  const absl::StatusOr<std::int64_t> version = CheckOwner(db);
+  if (!version.ok()) return version.status();
+  return transaction->Commit();
+}
+
+// Brings the schema up to kSchemaVersion inside one write transaction, so
+// that processes opening a new file at once create it exactly once.
+absl::Status Migrate(SqliteConnection& db) {
+  absl::StatusOr<SqliteTransaction> transaction =
+      SqliteTransaction::Begin(&db, SqliteTransaction::Mode::kImmediate);
+  if (!transaction.ok()) return transaction.status();
+
+  // The file was judged before it was opened; this sees it again under the
+  // write lock, in case another process changed it since.
+  const absl::StatusOr<std::int64_t> version = CheckOwner(db);
+  if (!version.ok()) return version.status();
   if (*version == kSchemaVersion) return transaction->Commit();
 
   for (std::int64_t step = *version; step < kSchemaVersion; ++step) {
@@ -1001,19 +938,32 @@ class SqliteStore final : public Store {
 
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(
     const std::string& path) {
-  absl::Status status = PrepareStoreFile(path);
-  if (!status.ok()) return status;
+  // Nothing changes the file, its mode included, until it is known to be
+  // new, empty, or a dsh store this build can read.
+  absl::StatusOr<store::StoreFile> file =
+      store::PrepareStoreFile(path, kSchemaVersion);
+  if (!file.ok()) return file.status();
 
   absl::StatusOr<std::unique_ptr<SqliteConnection>> db =
-      SqliteConnection::Open(path);
+      SqliteConnection::Open(path, file->name);
   if (!db.ok()) return db.status();
-  status = Configure(**db);
+  const int code = sqlite3_busy_timeout((*db)->db(), kBusyTimeoutMs);
+  absl::Status status = code == SQLITE_OK
+                            ? absl::OkStatus()
+                            : (*db)->Error(code, "cannot set the busy timeout");
+  if (status.ok() && !file->judged) {
+    status = CheckOwnerBeforeWriting(**db);
+    if (status.ok()) status = store::RestrictToOwner(path, file->name, true);
+  }
+  if (status.ok()) status = Configure(**db);
   if (status.ok()) status = Migrate(**db);
 
   // SQLite gives the -wal and -shm files the main file's mode; this makes
   // sure of it, since the WAL holds copies of recently written rows.
-  if (status.ok()) status = RestrictToOwner(path + "-wal", false);
-  if (status.ok()) status = RestrictToOwner(path + "-shm", false);
+  for (const char* suffix : {"-wal", "-shm"}) {
+    const std::string name = absl::StrCat(file->name, suffix);
+    if (status.ok()) status = store::RestrictToOwner(name, name, false);
+  }
   if (!status.ok()) return status;
   return std::unique_ptr<Store>(new SqliteStore(std::move(*db)));
 }

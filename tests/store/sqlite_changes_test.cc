@@ -22,9 +22,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/record_codec.h"
-#include "tests/store/scratch_dir.h"
 #include "tests/store/sqlite_test_support.h"
 #include "tests/store/store_test_records.h"
+#include "tests/support/scratch_dir.h"
 
 namespace dsh {
 namespace {
@@ -34,8 +34,8 @@ using ::dsh::store_test::EntryFor;
 using ::dsh::store_test::RawFile;
 using ::dsh::store_test::ReadAll;
 using ::dsh::store_test::RichEntry;
-using ::dsh::store_test::ScratchDir;
 using ::dsh::store_test::WriteAll;
+using ::dsh::testing::ScratchDir;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;

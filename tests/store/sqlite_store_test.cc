@@ -24,9 +24,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store/sqlite_connection.h"
-#include "tests/store/scratch_dir.h"
 #include "tests/store/sqlite_test_support.h"
 #include "tests/store/store_test_records.h"
+#include "tests/support/scratch_dir.h"
 
 namespace dsh {
 namespace {
@@ -37,8 +37,8 @@ using ::dsh::store_test::KeyOf;
 using ::dsh::store_test::RawFile;
 using ::dsh::store_test::ReadAll;
 using ::dsh::store_test::RichEntry;
-using ::dsh::store_test::ScratchDir;
 using ::dsh::store_test::WriteAll;
+using ::dsh::testing::ScratchDir;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -188,38 +188,6 @@ TEST_F(SqliteStoreTest, KeepsTableKeysAsSeparateColumns) {
                                 "handlers ORDER BY id"),
             "redshift|cluster.example.io|5439|dev|sales|orders|\n"
             "NULL|NULL|NULL|NULL|NULL|NULL|\n");
-}
-
-TEST_F(SqliteStoreTest, RefusesAFileWrittenByANewerVersion) {
-  ASSERT_NE(Open(), nullptr);
-  RawFile(path_).Exec("PRAGMA user_version = 99");
-
-  absl::StatusOr<std::unique_ptr<Store>> opened = OpenSqliteStore(path_);
-
-  EXPECT_EQ(opened.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(opened.status().message(),
-              AllOf(HasSubstr(path_), HasSubstr("schema version 99")));
-}
-
-TEST_F(SqliteStoreTest, RefusesASqliteDatabaseThatIsNotADshStore) {
-  RawFile(path_).Exec("CREATE TABLE unrelated (x INTEGER)");
-
-  absl::StatusOr<std::unique_ptr<Store>> opened = OpenSqliteStore(path_);
-
-  EXPECT_EQ(opened.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(opened.status().message(),
-              AllOf(HasSubstr(path_), HasSubstr("not a dsh store")));
-  EXPECT_EQ(RawFile(path_).Rows("SELECT name FROM sqlite_schema"),
-            "unrelated|\n");
-}
-
-TEST_F(SqliteStoreTest, ReportsAFileThatIsNotADatabaseAsInternal) {
-  std::ofstream(path_) << std::string(4096, 'x');
-
-  absl::StatusOr<std::unique_ptr<Store>> opened = OpenSqliteStore(path_);
-
-  EXPECT_EQ(opened.status().code(), absl::StatusCode::kInternal);
-  EXPECT_THAT(opened.status().message(), HasSubstr(path_));
 }
 
 TEST_F(SqliteStoreTest, NamesAPathWhoseFolderDoesNotExist) {

@@ -11,8 +11,8 @@
 
 #include "dsh/store.h"
 #include "gtest/gtest.h"
-#include "tests/store/scratch_dir.h"
 #include "tests/store/store_test_records.h"
+#include "tests/support/scratch_dir.h"
 
 namespace dsh::store_test {
 
@@ -54,7 +54,7 @@ class StoreFixture : public ::testing::TestWithParam<StoreKind> {
     return out;
   }
 
-  ScratchDir dir_;
+  ::dsh::testing::ScratchDir dir_;
   std::unique_ptr<Store> store_;
 };
 

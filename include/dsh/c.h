@@ -92,7 +92,8 @@ typedef struct dsh_error dsh_error;
  *   intact. dsh releases *response through free_buffer.
  * list_tables: as describe_tables, for request {"connection", "schemas"}
  *   and response {"tables": [{"schema", "table"}, ...]}.
- * free_buffer: releases what the callbacks returned.
+ * free_buffer: releases what the callbacks returned; when it is NULL, dsh
+ *   leaves those buffers to the host.
  * log: receives each log line dsh writes at `log_level` or above; the
  *   text is not NUL-terminated and never holds a secret.
  * When describe_tables is NULL, dsh reads PostgreSQL/Redshift catalogs
@@ -158,6 +159,9 @@ DSH_C_EXPORT void dsh_registry_destroy(dsh_registry* registry);
  * The operations. `technology` is "redshift" or "postgresql". Each writes
  * the response JSON into *out_json (release with dsh_free) and its length
  * into *out_len (may be NULL). On failure *out_json is set to NULL.
+ * dsh_validate's response is {"connectionString", "warnings": [{"code",
+ * "pointer", "message"}]}; the others' are those of docs/c-api.md. An id
+ * below 1 is DSH_INVALID_REQUEST; an unknown technology too.
  */
 DSH_C_EXPORT int32_t dsh_create(dsh_registry* registry,
                                 const char* technology, const char* payload,

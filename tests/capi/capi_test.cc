@@ -2,11 +2,15 @@
 // and what needs a scratch file (the sqlite store).
 
 #include <unistd.h>
+
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "dsh/c.h"
 #include "gmock/gmock.h"
@@ -54,6 +58,36 @@ int32_t Describe(void*, const char* request, size_t request_len,
   return DSH_OK;
 }
 
+// Answers every requested table with one column, in request order.
+int32_t DescribeAny(void*, const char* request, size_t request_len,
+                    char** response, size_t* response_len) {
+  const std::string text(request, request_len);
+  const std::string key = "\"table\":\"";
+  std::string answer = "{\"tables\": [";
+  for (size_t at = text.find(key); at != std::string::npos;
+       at = text.find(key, at + 1)) {
+    const size_t start = at + key.size();
+    const std::string table = text.substr(start, text.find('"', start) - start);
+    if (answer.back() != '[') answer += ",";
+    answer += R"({"schema": "sales", "table": ")" + table +
+              R"(", "columns": [{"name": "id", "remoteType": "integer"}]})";
+  }
+  answer += "]}";
+  *response = Copy(answer, response_len);
+  return DSH_OK;
+}
+
+std::string last_list_request;
+
+int32_t ListSales(void*, const char* request, size_t request_len,
+                  char** response, size_t* response_len) {
+  last_list_request.assign(request, request_len);
+  *response = Copy(R"({"tables": [{"schema": "sales", "table": "orders"},)"
+                   R"( {"schema": "sales", "table": "refunds"}]})",
+                   response_len);
+  return DSH_OK;
+}
+
 void FreeBuffer(void*, char* buffer) { std::free(buffer); }
 
 void ThrowingLog(void*, int32_t, const char*, size_t) {
@@ -61,14 +95,15 @@ void ThrowingLog(void*, int32_t, const char*, size_t) {
   throw std::runtime_error("log sink failed");
 }
 
-std::string Payload(const std::string& table) {
+std::string Payload(const std::string& table, const std::string& extra = "") {
   return R"({"handler": {"metadata": {"hostname": "cluster.example.io",)"
          R"( "database": "dev", "username": "u", "ssl": false,)"
          R"( "schema": "sales", "table": ")" +
          table +
          R"("}}, "dataSource": {"blobHandler": {"scheme": "https",)"
          R"( "url": ""}, "blobHandlerType": "Redshift", "recordFormat": "",)"
-         R"( "type": "queryable"}})";
+         R"( "type": "queryable"})" +
+         extra + "}";
 }
 
 class CapiTest : public ::testing::Test {
@@ -230,6 +265,71 @@ TEST_F(CapiTest, WithoutAHostCatalogTheRegistryStillValidates) {
                          &json_, nullptr, &error_),
             DSH_OK);
   EXPECT_THAT(json_, HasSubstr("cluster.example.io:5439/dev"));
+}
+
+TEST_F(CapiTest, SchemaMonitoringListsTablesThroughTheHost) {
+  host_.describe_tables = DescribeAny;
+  host_.list_tables = ListSales;
+  Open();
+  ASSERT_EQ(Create(Payload("orders",
+                           R"(, "schemaEvolution": {"disabled": false,)"
+                           R"( "ownerProfileId": 7, "schemas": ["sales"]})")),
+            DSH_OK)
+      << dsh_error_message(error_);
+  dsh_free(json_);
+  json_ = nullptr;
+
+  EXPECT_EQ(
+      dsh_detect_remote_changes(registry_, "", 0, &json_, nullptr, &error_),
+      DSH_OK);
+  EXPECT_THAT(json_, HasSubstr("refunds"));
+  EXPECT_THAT(last_list_request, HasSubstr(R"("schemas":["sales"])"));
+  EXPECT_THAT(last_list_request, HasSubstr(R"("host":"cluster.example.io")"));
+}
+
+TEST_F(CapiTest, WithoutListTablesMonitoringWarnsAndNamesTheCallback) {
+  host_.describe_tables = DescribeAny;
+  Open();
+  ASSERT_EQ(Create(Payload("orders",
+                           R"(, "schemaEvolution": {"disabled": false,)"
+                           R"( "ownerProfileId": 7, "schemas": ["sales"]})")),
+            DSH_OK);
+  dsh_free(json_);
+  json_ = nullptr;
+
+  EXPECT_EQ(
+      dsh_detect_remote_changes(registry_, "", 0, &json_, nullptr, &error_),
+      DSH_OK);
+  EXPECT_THAT(json_, HasSubstr("monitoring_failed"));
+  EXPECT_THAT(json_, HasSubstr("list_tables is NULL"));
+}
+
+TEST_F(CapiTest, ManyThreadsMayRouteThroughOneRegistry) {
+  host_.describe_tables = DescribeAny;
+  Open();
+  ASSERT_EQ(Create(Payload("orders")), DSH_OK);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        const std::string target = (i + t) % 2 == 0
+                                       ? "/dictionary/1"
+                                       : "/redshift/handler/1?skipCache=true";
+        int32_t http = 0;
+        char* body = nullptr;
+        if (dsh_route(registry_, "GET", target.data(), target.size(), nullptr,
+                      0, &http, &body, nullptr, nullptr) != DSH_OK ||
+            http != 200) {
+          ++failures;
+        }
+        dsh_free(body);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_EQ(failures.load(), 0);
 }
 
 }  // namespace

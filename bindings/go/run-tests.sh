@@ -70,7 +70,11 @@ GOPROXY=off
 GO111MODULE=on
 GOCACHE="$cache/build"
 GOPATH="$cache/path"
-export CGO_ENABLED GOFLAGS GOPROXY GO111MODULE GOCACHE GOPATH
+# Debian's Abseil .pc files, which an installed dsh.pc may require, link
+# libatomic inside --push-state/--pop-state, flags cgo refuses by default.
+state_flags='-Wl,--(push-state,--as-needed|pop-state)'
+CGO_LDFLAGS_ALLOW="${CGO_LDFLAGS_ALLOW:+$CGO_LDFLAGS_ALLOW|}$state_flags"
+export CGO_ENABLED GOFLAGS GOPROXY GO111MODULE GOCACHE GOPATH CGO_LDFLAGS_ALLOW
 
 cd "$here"
 go vet ./...

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "catalog/password_guard.h"
 #include "catalog/resolution.h"
 
 namespace dsh {
@@ -52,8 +53,11 @@ class MemoryCatalog : public Catalog {
   using State = Shared;
 
   // Counts itself open; the caller holds the state's lock.
-  MemoryCatalog(std::shared_ptr<State> state, ConnectionString database)
-      : state_(std::move(state)), database_(std::move(database)) {
+  MemoryCatalog(std::shared_ptr<State> state,
+                const ConnectionSettings& settings)
+      : state_(std::move(state)),
+        database_{settings.host, settings.port, settings.database},
+        guard_(settings) {
     ++state_->open_catalogs;
   }
 
@@ -96,7 +100,8 @@ class MemoryCatalog : public Catalog {
         description.kind = relation.kind;
         description.columns = relation.columns;
       } else {
-        description.status = pick.status();
+        // A name the payload gave may equal the password.
+        description.status = guard_.ScreenRead(pick.status());
       }
       out.push_back(std::move(description));
     }
@@ -127,6 +132,7 @@ class MemoryCatalog : public Catalog {
  private:
   std::shared_ptr<State> state_;
   ConnectionString database_;
+  const catalog_internal::PasswordGuard guard_;
 };
 
 }  // namespace
@@ -211,9 +217,8 @@ absl::StatusOr<std::unique_ptr<Catalog>> MemoryCatalogConnector::Connect(
   }
   // Shares ownership of the whole State while pointing at its shared part.
   std::shared_ptr<Shared> shared(state_, &state_->shared);
-  return std::unique_ptr<Catalog>(new MemoryCatalog(
-      std::move(shared),
-      ConnectionString{settings.host, settings.port, settings.database}));
+  return std::unique_ptr<Catalog>(
+      new MemoryCatalog(std::move(shared), settings));
 }
 
 }  // namespace dsh

@@ -1,16 +1,22 @@
 // The catalog of a PostgreSQL-wire database, read through libpqxx. This is
 // the only file of the catalog area that sees libpqxx or libpq.
 #include <fcntl.h>
+#include <libpq-fe.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <new>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -29,7 +35,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "catalog/dialect.h"
+#include "catalog/password_guard.h"
 #include "catalog/resolution.h"
 #include "dsh/catalog.h"
 #include "model/absl_compat.h"
@@ -53,6 +61,7 @@ using catalog_internal::kSchemaColumn;
 using catalog_internal::kTableColumn;
 using catalog_internal::kTypeColumn;
 using catalog_internal::MatchesIgnoringAsciiCase;
+using catalog_internal::PasswordGuard;
 using catalog_internal::QuotedTableName;
 using catalog_internal::RelationKindOf;
 using catalog_internal::ResolveTable;
@@ -131,7 +140,8 @@ class CaFile {
 
 // Refuses settings that libpq would read as something else: an empty or
 // slash-led host is a unix socket, a comma lists several hosts, a NUL ends
-// a C string early.
+// a C string early. A host name holds no blanks either, which SqlStateIn
+// relies on.
 absl::Status CheckSettings(const ConnectionSettings& settings) {
   const auto has_nul = [](const std::string& text) {
     return text.find('\0') != std::string::npos;
@@ -139,8 +149,13 @@ absl::Status CheckSettings(const ConnectionSettings& settings) {
   if (settings.host.empty()) {
     return absl::InvalidArgumentError("the host name is empty");
   }
+  const bool blank =
+      std::any_of(settings.host.begin(), settings.host.end(), [](char c) {
+        return absl::ascii_isspace(static_cast<unsigned char>(c)) ||
+               absl::ascii_iscntrl(static_cast<unsigned char>(c));
+      });
   if (settings.host.front() == '/' || settings.host.front() == '@' ||
-      settings.host.find(',') != std::string::npos || has_nul(settings.host)) {
+      settings.host.find(',') != std::string::npos || blank) {
     return absl::InvalidArgumentError(
         absl::StrCat("host \"", absl::CEscape(settings.host),
                      "\" is not a host name or IP address"));
@@ -166,13 +181,16 @@ absl::Status CheckSettings(const ConnectionSettings& settings) {
   return absl::OkStatus();
 }
 
+int ConnectTimeoutSeconds(const ConnectionSettings& settings) {
+  return settings.connect_timeout_seconds > 0 ? settings.connect_timeout_seconds
+                                              : kDefaultConnectTimeoutSeconds;
+}
+
 // Every parameter that libpq would otherwise take from the environment or
 // the home directory is given, so that only `settings` decide.
 std::string Conninfo(const ConnectionSettings& settings,
                      const CatalogDialect& dialect, const CaFile* ca_file) {
-  const int connect_timeout = settings.connect_timeout_seconds > 0
-                                  ? settings.connect_timeout_seconds
-                                  : kDefaultConnectTimeoutSeconds;
+  const int connect_timeout = ConnectTimeoutSeconds(settings);
   const int statement_timeout = settings.statement_timeout_ms > 0
                                     ? settings.statement_timeout_ms
                                     : kDefaultStatementTimeoutMs;
@@ -211,62 +229,200 @@ std::string Conninfo(const ConnectionSettings& settings,
   return conninfo;
 }
 
-// libpq's text on one line, with anything secret taken out. libpq may echo
-// parts of the conninfo it could not parse, so the password, in either
-// spelling, and the conninfo itself are removed wherever they appear.
-std::string ScrubSecrets(std::string_view text, const std::string& password,
-                         const std::string& conninfo) {
+// libpq's text on one line.
+std::string OneLine(std::string_view text) {
   std::string out(absl::StripAsciiWhitespace(AsAbsl(text)));
   for (char& c : out) {
     if (c == '\n' || c == '\t' || c == '\r') c = ' ';
   }
-  out = absl::StrReplaceAll(out, {{"  ", " "}});
-  if (!conninfo.empty()) out = absl::StrReplaceAll(out, {{conninfo, "***"}});
-  if (!password.empty()) {
-    std::string escaped;
-    AppendParameter(escaped, "", password);
-    escaped = escaped.substr(2, escaped.size() - 3);  // Drop =' and '.
-    out = absl::StrReplaceAll(out, {{escaped, "***"}, {password, "***"}});
+  return absl::StrReplaceAll(out, {{"  ", " "}});
+}
+
+// A connection attempt that failed: libpq's text and, when the server
+// refused the session, its SQLSTATE.
+class ConnectFailure : public std::runtime_error {
+ public:
+  ConnectFailure(const std::string& text, std::string sqlstate, bool timed_out)
+      : std::runtime_error(text),
+        sqlstate_(std::move(sqlstate)),
+        timed_out_(timed_out) {}
+
+  const std::string& sqlstate() const { return sqlstate_; }
+  bool timed_out() const { return timed_out_; }
+
+ private:
+  std::string sqlstate_;
+  bool timed_out_;
+};
+
+// The server's SQLSTATE in libpq's verbose text, "FATAL:  28P01: ...":
+// five digits or capitals between the severity's two spaces and a colon.
+// The host, the only part of libpq's own words that the settings supply,
+// holds no spaces (CheckSettings), so it cannot fake one.
+std::string SqlStateIn(std::string_view text) {
+  for (size_t at = text.find(":  "); at != std::string_view::npos;
+       at = text.find(":  ", at + 1)) {
+    const std::string_view rest = text.substr(at + 3);
+    if (rest.size() < 7 || rest[5] != ':' || rest[6] != ' ') continue;
+    const std::string_view code = rest.substr(0, 5);
+    if (std::all_of(code.begin(), code.end(), [](char c) {
+          return absl::ascii_isdigit(static_cast<unsigned char>(c)) ||
+                 absl::ascii_isupper(static_cast<unsigned char>(c));
+        })) {
+      return std::string(code);
+    }
+  }
+  return std::string();
+}
+
+// Verbose text without the lines it adds for people debugging the server.
+std::string WithoutServerLocation(std::string_view text) {
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(AsAbsl(text), '\n')) {
+    if (absl::StartsWith(line, "LOCATION:") ||
+        absl::StartsWith(line, "SCHEMA NAME:") ||
+        absl::StartsWith(line, "TABLE NAME:") ||
+        absl::StartsWith(line, "COLUMN NAME:") ||
+        absl::StartsWith(line, "DATATYPE NAME:") ||
+        absl::StartsWith(line, "CONSTRAINT NAME:")) {
+      continue;
+    }
+    absl::StrAppend(&out, line, "\n");
   }
   return out;
 }
 
-// Connection failures, told apart by libpq's and the server's text (a
-// failed login carries no SQLSTATE through libpq).
-absl::Status ConnectError(std::string_view raw,
+// How a catalog session is opened: as PQconnectdb would, except that libpq
+// is asked for verbose error text first, the only way it tells the
+// SQLSTATE of a refused login. The SQLSTATE, not the text, then says what
+// went wrong: the text quotes names and may be in the server's language.
+class SessionPolicy : public pqxx::connectionpolicy {
+ public:
+  SessionPolicy(const std::string& conninfo, int timeout_seconds)
+      : pqxx::connectionpolicy(conninfo), timeout_seconds_(timeout_seconds) {}
+
+  handle do_startconnect(handle conn) override {
+    if (conn != nullptr) return conn;
+    // libpqxx would quietly reconnect a broken connection; a catalog does
+    // not, since its TLS material is gone by then.
+    if (connected_) {
+      throw pqxx::broken_connection("the connection was lost earlier");
+    }
+    conn = PQconnectStart(options().c_str());
+    if (conn == nullptr) throw std::bad_alloc();
+    PQsetErrorVerbosity(conn, PQERRORS_VERBOSE);
+
+    // libpq leaves the timeout to whoever polls.
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::seconds(timeout_seconds_);
+    PostgresPollingStatusType state = PQstatus(conn) == CONNECTION_BAD
+                                          ? PGRES_POLLING_FAILED
+                                          : PGRES_POLLING_WRITING;
+    while (state == PGRES_POLLING_READING || state == PGRES_POLLING_WRITING) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) {
+        PQfinish(conn);
+        throw ConnectFailure(
+            absl::StrCat("no answer within ", timeout_seconds_,
+                         timeout_seconds_ == 1 ? " second" : " seconds"),
+            std::string(), /*timed_out=*/true);
+      }
+      pollfd wait = {
+          PQsocket(conn),
+          static_cast<short>(state == PGRES_POLLING_READING ? POLLIN : POLLOUT),
+          0};
+      if (wait.fd >= 0) {
+        const int ready = ::poll(
+            &wait, 1,
+            static_cast<int>(std::min<int64_t>(left.count(), 1000 * 60 * 60)));
+        if (ready == 0 || (ready < 0 && errno == EINTR)) continue;
+      }
+      state = PQconnectPoll(conn);
+    }
+    if (state != PGRES_POLLING_OK) {
+      const std::string text = PQerrorMessage(conn);
+      PQfinish(conn);
+      throw ConnectFailure(text, SqlStateIn(text), /*timed_out=*/false);
+    }
+    PQsetErrorVerbosity(conn, PQERRORS_DEFAULT);
+    connected_ = true;
+    return conn;
+  }
+
+ private:
+  const int timeout_seconds_;
+  bool connected_ = false;
+};
+
+// A libpqxx connection opened by SessionPolicy.
+class Session : public pqxx::connection_base {
+ public:
+  Session(const std::string& conninfo, int timeout_seconds)
+      : pqxx::connection_base(policy_), policy_(conninfo, timeout_seconds) {
+    init();
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+  ~Session() { close(); }
+
+ private:
+  SessionPolicy policy_;
+};
+
+// A failed connection attempt as a status, told apart by the server's
+// SQLSTATE when it sent one and otherwise by libpq's text, both looked at
+// as they came. The message is then screened as a whole.
+absl::Status ConnectError(const ConnectFailure& failure,
                           const ConnectionSettings& settings,
                           const std::string& where,
-                          const std::string& conninfo) {
-  const std::string detail = ScrubSecrets(raw, settings.password, conninfo);
+                          const catalog_internal::PasswordGuard& guard) {
+  const std::string raw = failure.what();
+  const std::string detail = OneLine(WithoutServerLocation(raw));
+  const std::string& state = failure.sqlstate();
   const std::string lower = absl::AsciiStrToLower(detail);
   const auto says = [&lower](std::string_view phrase) {
     return absl::StrContains(lower, AsAbsl(phrase));
   };
+  const auto screened = [&](absl::Status status, std::string_view fixed) {
+    return guard.Shows(raw) ? absl::Status(status.code(), guard.Fixed(fixed))
+                            : guard.Screen(status, fixed);
+  };
 
-  if (says("password authentication failed") || says("authentication failed") ||
-      says("no password supplied") || says("pg_hba.conf") ||
-      says("not permitted to log in") ||
-      (says("role \"") && says("does not exist")) ||
-      says("permission denied")) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(where, " refused the login of user \"", settings.username,
-                     "\": ", detail));
+  if (absl::StartsWith(AsAbsl(state), "28") || state == "42501" ||
+      (state.empty() && says("no password supplied"))) {
+    return screened(absl::PermissionDeniedError(
+                        absl::StrCat(where, " refused the login of user \"",
+                                     settings.username, "\": ", detail)),
+                    catalog_internal::FixedConnectMessage(
+                        absl::StatusCode::kPermissionDenied));
   }
-  if (says("database \"") && says("does not exist")) {
-    return absl::NotFoundError(absl::StrCat("database \"", settings.database,
-                                            "\" does not exist at ", where,
-                                            ": ", detail));
+  if (state == "3D000") {
+    return screened(
+        absl::NotFoundError(absl::StrCat("database \"", settings.database,
+                                         "\" does not exist at ", where, ": ",
+                                         detail)),
+        catalog_internal::FixedConnectMessage(absl::StatusCode::kNotFound));
   }
-  if (says("ssl") || says("certificate") || says("tls")) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot connect to ", where, " with TLS ",
-        settings.ssl && !settings.ca_bundle_pem.empty()
-            ? "verifying the server's certificate against the CA bundle"
-            : "required",
-        ": ", detail));
+  if (failure.timed_out()) {
+    return screened(absl::UnavailableError(absl::StrCat("cannot connect to ",
+                                                        where, ": ", detail)),
+                    "the server of this connection did not answer in time");
   }
-  return absl::UnavailableError(
-      absl::StrCat("cannot connect to ", where, ": ", detail));
+  if (state.empty() && (says("ssl") || says("certificate") || says("tls"))) {
+    return screened(
+        absl::UnavailableError(absl::StrCat(
+            "cannot connect to ", where, " with TLS ",
+            settings.ssl && !settings.ca_bundle_pem.empty()
+                ? "verifying the server's certificate against the CA bundle"
+                : "required",
+            ": ", detail)),
+        "cannot connect to the server of this connection with TLS");
+  }
+  return screened(
+      absl::UnavailableError(
+          absl::StrCat("cannot connect to ", where, ": ", detail)),
+      catalog_internal::FixedConnectMessage(absl::StatusCode::kUnavailable));
 }
 
 bool IsTransient(std::string_view sqlstate) {
@@ -316,17 +472,46 @@ std::string FoldAscii(std::string_view name) {
 
 class PostgresCatalog : public Catalog {
  public:
-  PostgresCatalog(std::unique_ptr<pqxx::connection> connection,
+  PostgresCatalog(std::unique_ptr<Session> connection,
                   const CatalogDialect& dialect, std::string where,
-                  std::string password, int statement_timeout_ms)
+                  PasswordGuard guard, int statement_timeout_ms)
       : connection_(std::move(connection)),
         dialect_(dialect),
         where_(std::move(where)),
-        password_(std::move(password)),
+        guard_(std::move(guard)),
         statement_timeout_ms_(statement_timeout_ms) {}
 
   absl::StatusOr<std::vector<TableDescription>> DescribeTables(
       absl::Span<const TableRef> tables) override {
+    absl::StatusOr<std::vector<TableDescription>> described =
+        DescribeAll(tables);
+    if (!described.ok()) return guard_.ScreenRead(described.status());
+    for (TableDescription& description : *described) {
+      description.status = guard_.ScreenRead(description.status);
+    }
+    return described;
+  }
+
+  absl::StatusOr<std::vector<TableRef>> ListTables(
+      absl::Span<const std::string> schemas) override {
+    absl::StatusOr<std::vector<TableRef>> listed = ListAll(schemas);
+    if (!listed.ok()) return guard_.ScreenRead(listed.status());
+    return listed;
+  }
+
+ private:
+  // One relation a describe statement returned.
+  struct Relation {
+    size_t request = 0;  // 1-based; 0 when it answers any request.
+    TableRef name;
+    char kind = '\0';
+    std::optional<bool> chosen;  // The statement's own pick, when it picks.
+    std::vector<Column> columns;
+  };
+
+  // DescribeTables, with messages not yet screened.
+  absl::StatusOr<std::vector<TableDescription>> DescribeAll(
+      absl::Span<const TableRef> tables) {
     std::vector<TableDescription> out(tables.size());
     if (tables.empty()) return out;
     if (broken_) return Broken();
@@ -358,8 +543,9 @@ class PostgresCatalog : public Catalog {
     return out;
   }
 
-  absl::StatusOr<std::vector<TableRef>> ListTables(
-      absl::Span<const std::string> schemas) override {
+  // ListTables, with messages not yet screened.
+  absl::StatusOr<std::vector<TableRef>> ListAll(
+      absl::Span<const std::string> schemas) {
     if (schemas.empty()) return std::vector<TableRef>();
     if (broken_) return Broken();
 
@@ -399,16 +585,6 @@ class PostgresCatalog : public Catalog {
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
   }
-
- private:
-  // One relation a describe statement returned.
-  struct Relation {
-    size_t request = 0;  // 1-based; 0 when it answers any request.
-    TableRef name;
-    char kind = '\0';
-    std::optional<bool> chosen;  // The statement's own pick, when it picks.
-    std::vector<Column> columns;
-  };
 
   absl::Status Broken() const {
     return absl::UnavailableError(absl::StrCat(
@@ -586,17 +762,19 @@ class PostgresCatalog : public Catalog {
           pqxx::prepare::make_dynamic_params(statement.parameters));
     } catch (const pqxx::broken_connection& e) {
       broken_ = true;
-      return absl::UnavailableError(absl::StrCat(
-          "lost the connection to ", where_, " ", what, ": ", Scrub(e.what())));
+      return absl::UnavailableError(absl::StrCat("lost the connection to ",
+                                                 where_, " ", what, ": ",
+                                                 OneLine(e.what())));
     } catch (const pqxx::sql_error& e) {
-      return QueryError(SqlState(e), Scrub(e.what()), what);
+      return QueryError(SqlState(e), OneLine(e.what()), what);
     } catch (const pqxx::deadlock_detected& e) {
-      return QueryError("40P01", Scrub(e.what()), what);
+      return QueryError("40P01", OneLine(e.what()), what);
     } catch (const pqxx::serialization_failure& e) {
-      return QueryError("40001", Scrub(e.what()), what);
+      return QueryError("40001", OneLine(e.what()), what);
     } catch (const std::exception& e) {
-      return absl::InternalError(absl::StrCat(
-          what, " from the catalog of ", where_, " failed: ", Scrub(e.what())));
+      return absl::InternalError(absl::StrCat(what, " from the catalog of ",
+                                              where_,
+                                              " failed: ", OneLine(e.what())));
     }
   }
 
@@ -637,26 +815,30 @@ class PostgresCatalog : public Catalog {
         state.empty() ? "unknown" : state, "): ", detail));
   }
 
-  std::string Scrub(std::string_view text) const {
-    return ScrubSecrets(text, password_, std::string());
-  }
-
-  std::unique_ptr<pqxx::connection> connection_;
+  std::unique_ptr<Session> connection_;
   const CatalogDialect& dialect_;
   const std::string where_;
-  const std::string password_;
+  // Every message that leaves passes it.
+  const PasswordGuard guard_;
   const int statement_timeout_ms_;
-  // libpqxx would quietly reconnect a broken connection; a catalog does
-  // not, since its TLS material is gone by then.
+  // Set once the connection is lost: later calls fail at once rather than
+  // ask libpqxx, which would try to reconnect (SessionPolicy refuses).
   bool broken_ = false;
 };
 
 class PostgresCatalogConnector : public CatalogConnector {
  public:
+  // Every message is screened by a PasswordGuard: the settings' names may
+  // equal the password.
   absl::StatusOr<std::unique_ptr<Catalog>> Connect(
       const ConnectionSettings& settings) override {
+    const PasswordGuard guard(settings);
+    const auto fixed = [&guard](const absl::Status& status) {
+      return guard.Screen(status,
+                          catalog_internal::FixedConnectMessage(status.code()));
+    };
     absl::Status valid = CheckSettings(settings);
-    if (!valid.ok()) return valid;
+    if (!valid.ok()) return fixed(valid);
     const std::string where =
         ConnectionString{settings.host, settings.port, settings.database}
             .ToString();
@@ -666,7 +848,7 @@ class PostgresCatalogConnector : public CatalogConnector {
     if (settings.ssl && !settings.ca_bundle_pem.empty()) {
       absl::StatusOr<std::unique_ptr<CaFile>> written =
           CaFile::Write(settings.ca_bundle_pem);
-      if (!written.ok()) return written.status();
+      if (!written.ok()) return fixed(written.status());
       ca_file = *std::move(written);
     }
     const std::string conninfo = Conninfo(settings, dialect, ca_file.get());
@@ -674,16 +856,19 @@ class PostgresCatalogConnector : public CatalogConnector {
                                       ? settings.statement_timeout_ms
                                       : kDefaultStatementTimeoutMs;
     try {
-      auto connection = std::make_unique<pqxx::connection>(conninfo);
-      return std::unique_ptr<Catalog>(
-          new PostgresCatalog(std::move(connection), dialect, where,
-                              settings.password, statement_timeout));
+      auto connection =
+          std::make_unique<Session>(conninfo, ConnectTimeoutSeconds(settings));
+      return std::unique_ptr<Catalog>(new PostgresCatalog(
+          std::move(connection), dialect, where, guard, statement_timeout));
+    } catch (const ConnectFailure& e) {
+      return ConnectError(e, settings, where, guard);
     } catch (const pqxx::broken_connection& e) {
-      return ConnectError(e.what(), settings, where, conninfo);
+      return ConnectError(ConnectFailure(e.what(), std::string(), false),
+                          settings, where, guard);
     } catch (const std::exception& e) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot connect to ", where, ": ",
-                       ScrubSecrets(e.what(), settings.password, conninfo)));
+      // Whatever the text holds, it is screened whole, never edited.
+      return fixed(absl::UnavailableError(
+          absl::StrCat("cannot connect to ", where, ": ", OneLine(e.what()))));
     }
   }
 };

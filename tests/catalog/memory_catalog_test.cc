@@ -1,6 +1,7 @@
 #include "dsh/memory_catalog.h"
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -9,9 +10,11 @@
 namespace dsh {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 const ConnectionString kWarehouse{"db.example.internal", 5439, "dev"};
 
@@ -113,6 +116,26 @@ TEST_F(MemoryCatalogTest, ReportsAMissingTableAsNotFoundWithItsQuotedName) {
               HasSubstr("\"sales\".\"odd \"\"name\"\"\""));
   EXPECT_THAT(description.status.message(),
               HasSubstr("db.example.internal:5439/dev"));
+}
+
+// The name is the payload's and may equal its password; the message then
+// quotes neither.
+TEST_F(MemoryCatalogTest, AMissingTableNamedLikeThePasswordIsNotQuoted) {
+  ConnectionSettings settings = SettingsFor(kWarehouse);
+  settings.password = "Canary_Orders";
+  absl::StatusOr<std::unique_ptr<Catalog>> catalog =
+      connector_.Connect(settings);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+
+  absl::StatusOr<std::vector<TableDescription>> described =
+      (*catalog)->DescribeTables({{"sales", "canary_orders"}});
+
+  ASSERT_TRUE(described.ok()) << described.status();
+  const absl::Status& status = (*described)[0].status;
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(status.message()),
+              AllOf(Not(HasSubstr("canary")), Not(HasSubstr("Canary")),
+                    HasSubstr("db.example.internal:5439/dev")));
 }
 
 TEST_F(MemoryCatalogTest, FoldsOnlyAsciiLetters) {

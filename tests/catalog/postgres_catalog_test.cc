@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -467,10 +468,11 @@ TEST_F(PostgresCatalogTest, RefusesTlsFromAServerWithoutIt) {
 }
 
 // A port that nothing listens on: bound, so that no one else takes it
-// during the test, but never listening.
+// during the test, but never listening. A silent port listens, so that
+// connections are made, but never answers them.
 class ClosedPort {
  public:
-  ClosedPort() {
+  explicit ClosedPort(bool silent = false) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -481,6 +483,7 @@ class ClosedPort {
         getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) == 0) {
       port_ = ntohs(address.sin_port);
     }
+    if (silent && port_ != 0 && listen(fd_, 4) != 0) port_ = 0;
   }
   ~ClosedPort() {
     if (fd_ >= 0) close(fd_);
@@ -514,6 +517,34 @@ TEST(PostgresCatalogConnectTest, ReportsAnUnreachableServerAsUnavailable) {
             Not(HasSubstr("canary-unreachable-7Qx"))));
 }
 
+TEST(PostgresCatalogConnectTest, GivesUpOnASilentServerAfterTheTimeout) {
+  ClosedPort silent(/*silent=*/true);
+  ASSERT_NE(silent.port(), 0);
+  ConnectionSettings settings;
+  settings.technology = Technology::kPostgresql;
+  settings.host = "127.0.0.1";
+  settings.port = silent.port();
+  settings.database = "shop";
+  settings.username = "postgres";
+  settings.password = "canary-silent-2Vb";
+  settings.ssl = false;
+  settings.connect_timeout_seconds = 1;
+
+  const auto start = std::chrono::steady_clock::now();
+  absl::StatusOr<std::unique_ptr<Catalog>> catalog =
+      NewPostgresCatalogConnector()->Connect(settings);
+  const auto waited = std::chrono::steady_clock::now() - start;
+
+  EXPECT_EQ(catalog.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(
+      catalog.status().message(),
+      AllOf(HasSubstr(absl::StrCat("127.0.0.1:", silent.port(), "/shop")),
+            HasSubstr("no answer within 1 second"),
+            Not(HasSubstr("canary-silent"))));
+  EXPECT_GE(waited, std::chrono::milliseconds(900));
+  EXPECT_LT(waited, std::chrono::seconds(5));
+}
+
 TEST(PostgresCatalogConnectTest, RefusesSettingsLibpqWouldMisread) {
   ConnectionSettings settings;
   settings.host = "127.0.0.1";
@@ -528,6 +559,8 @@ TEST(PostgresCatalogConnectTest, RefusesSettingsLibpqWouldMisread) {
   settings.host = "a.example,b.example";
   EXPECT_EQ(connect(), absl::StatusCode::kInvalidArgument);
   settings.host = "";
+  EXPECT_EQ(connect(), absl::StatusCode::kInvalidArgument);
+  settings.host = "db.example FATAL:  28P01: x";
   EXPECT_EQ(connect(), absl::StatusCode::kInvalidArgument);
   settings.host = "127.0.0.1";
   settings.port = 70000;

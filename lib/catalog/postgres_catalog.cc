@@ -97,8 +97,9 @@ class CaFile {
     std::error_code error;
     std::filesystem::path folder = std::filesystem::temp_directory_path(error);
     if (error) folder = "/tmp";
-    std::string path = (folder / "dsh-ca-XXXXXX").string();
-    // mkstemp creates the file with mode 0600.
+    // mkstemp replaces the six trailing Xs and creates the file with mode
+    // 0600.
+    std::string path = (folder / "dsh-ca-").string() + std::string(6, 'X');
     const int fd = mkstemp(path.data());
     if (fd < 0) {
       return absl::InternalError(

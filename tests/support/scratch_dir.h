@@ -16,7 +16,8 @@ namespace dsh::testing {
 class ScratchDir {
  public:
   ScratchDir() {
-    std::string pattern = ::testing::TempDir() + "dsh-test-XXXXXX";
+    std::string pattern =
+        ::testing::TempDir() + "dsh-test-" + std::string(6, 'X');
     std::vector<char> buffer(pattern.begin(), pattern.end());
     buffer.push_back('\0');
     if (mkdtemp(buffer.data()) != nullptr) path_ = buffer.data();

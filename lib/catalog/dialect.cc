@@ -95,6 +95,7 @@ FROM pg_catalog.pg_namespace n
 JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid
 WHERE n.nspname = ANY ($1::pg_catalog.text[])
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  AND NOT c.relispartition
 )sql";
 
 // A text[] literal: every element double-quoted, with backslash and

@@ -278,6 +278,8 @@ TEST_F(PostgresCatalogTest, MatchesWhatPsqlReportsForEveryRelation) {
   }
 }
 
+// Partitions are left out: their parent stands for them, and schema
+// monitoring would otherwise register every partition on its own.
 TEST_F(PostgresCatalogTest, ListsEveryRelationKindOfExactlyNamedSchemas) {
   absl::StatusOr<std::vector<TableRef>> listed =
       catalog_->ListTables(std::vector<std::string>{"shop", "Shop", "SHOP"});
@@ -287,9 +289,9 @@ TEST_F(PostgresCatalogTest, ListsEveryRelationKindOfExactlyNamedSchemas) {
       *listed,
       ElementsAre(TableRef{"Shop", "orders"}, TableRef{"shop", "Customers"},
                   TableRef{"shop", "Orders"}, TableRef{"shop", "dropped"},
-                  TableRef{"shop", "events"}, TableRef{"shop", "events_2024"},
-                  TableRef{"shop", "hollow"}, TableRef{"shop", "imported"},
-                  TableRef{"shop", "kinds"}, TableRef{"shop", "order_count"},
+                  TableRef{"shop", "events"}, TableRef{"shop", "hollow"},
+                  TableRef{"shop", "imported"}, TableRef{"shop", "kinds"},
+                  TableRef{"shop", "order_count"},
                   TableRef{"shop", "order_notes"}, TableRef{"shop", "orders"}));
 }
 

@@ -47,17 +47,21 @@ def make_handler(registry, quiet):
         timeout = 30
 
         def _route(self):
-            length = self.headers.get("Content-Length")
+            lengths = self.headers.get_all("Content-Length") or []
             if self.headers.get("Transfer-Encoding"):
                 self._reply(411, b'{"error": {"code": "length_required", '
                             b'"message": "send the body with a '
                             b'Content-Length"}}')
                 return
-            try:
-                size = int(length) if length else 0
-            except ValueError:
-                size = -1
-            if size < 0 or size > MAX_BODY_BYTES:
+            # Plain digits only: int() would also take "1_0", "+5", " 7".
+            if len(lengths) > 1 or (lengths and not (
+                    lengths[0].isascii() and lengths[0].isdigit())):
+                self._reply(400, b'{"error": {"code": "bad_request", '
+                            b'"message": "Content-Length must be one '
+                            b'decimal number"}}')
+                return
+            size = int(lengths[0]) if lengths else 0
+            if size > MAX_BODY_BYTES:
                 self._reply(413, b'{"error": {"code": "too_large", '
                             b'"message": "the body must be at most '
                             + str(MAX_BODY_BYTES).encode() + b' bytes"}}')
@@ -87,11 +91,20 @@ def make_handler(registry, quiet):
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(body)
+            if self._reply_body_allowed():
+                self.wfile.write(body)
 
         # Every method is mounted; dsh answers 405 for the ones a path does
         # not take.
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _route
+        do_OPTIONS = do_TRACE = do_CONNECT = _route
+
+        def do_HEAD(self):
+            # HEAD gets GET's status and headers but never a body.
+            self._route()
+
+        def _reply_body_allowed(self):
+            return self.command != "HEAD"
 
         def log_message(self, *args):
             # The request line holds no secret: bodies are never logged.

@@ -313,6 +313,19 @@ std::optional<std::int64_t> ParseId(const std::string& text) {
 
 // Runs `operation` on a registry over the SQLite file and prints its
 // result with `to_json`.
+// A change report whose reads failed anywhere still prints, and exits with
+// kUnavailable so that a script notices; the report says which failed.
+int ReportExitCode(const dsh::DetectChangesResult& result) {
+  for (const dsh::RefreshOutcome& outcome : result.refreshed) {
+    if (outcome.error_code) return kUnavailable;
+  }
+  return kOk;
+}
+template <typename Result>
+int ReportExitCode(const Result&) {
+  return kOk;
+}
+
 template <typename Operation, typename ToJson>
 int RunOnRegistry(const CommandLine& line, Operation operation,
                   ToJson to_json) {
@@ -322,7 +335,7 @@ int RunOnRegistry(const CommandLine& line, Operation operation,
   auto result = operation(**registry);
   if (!result.ok()) return Fail(result.status());
   std::cout << to_json(*result) << "\n";
-  return kOk;
+  return ReportExitCode(*result);
 }
 
 // Shows "refreshed 120/1000" on stderr when a person is watching.

@@ -36,10 +36,11 @@ BuiltDictionary BuildDictionary(
           std::any_of(table.columns.begin(), table.columns.end(),
                       [&](const Column& c) { return c.name == name; });
       if (!present) {
+        // The pointer names the column; the value is not repeated, in case
+        // a secret was pasted into the wrong field.
         built.problems.push_back(
             {absl::StrCat(pointer, "/columns/", i),
-             absl::StrCat("column ", QuoteIdentifier(name),
-                          " does not exist in ", table_name)});
+             absl::StrCat("no such column in ", table_name)});
       }
     }
   }

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/postgres_server.h"
 
 namespace {
 
@@ -155,6 +156,28 @@ TEST_F(CliTest, TellsAnUnreachableDatabaseApartAndHidesThePassword) {
   EXPECT_EQ(run.exit_code, 5) << run.err;
   EXPECT_THAT(run.err, HasSubstr("\"database_unavailable\""));
   EXPECT_THAT(run.err + run.out, Not(HasSubstr(kCanary)));
+}
+
+TEST_F(CliTest, ARefreshThatCannotReadTheDatabaseStillReportsAndExitsFive) {
+  absl::StatusOr<std::unique_ptr<dsh::testing::PostgresServer>> server =
+      dsh::testing::PostgresServer::Start();
+  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_TRUE((*server)->CreateDatabase("dev").ok());
+  ASSERT_TRUE((*server)
+                  ->RunSql("dev",
+                           "CREATE ROLE u LOGIN; CREATE SCHEMA s; "
+                           "CREATE TABLE s.t (id int)")
+                  .ok());
+  const Outcome created = Dsh("--technology postgresql create " +
+                              Write("p.json", PayloadOn((*server)->port())));
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  server->reset();  // Stops the server.
+
+  const Outcome refreshed = Dsh("--technology postgresql refresh --all");
+
+  EXPECT_EQ(refreshed.exit_code, 5) << refreshed.err;
+  EXPECT_THAT(refreshed.out, HasSubstr("\"failed\":1"));
+  EXPECT_THAT(refreshed.out + refreshed.err, Not(HasSubstr(kCanary)));
 }
 
 }  // namespace

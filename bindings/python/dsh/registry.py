@@ -241,6 +241,20 @@ class Registry:
     def _technology(technology):
         return technology.encode("ascii")
 
+    @staticmethod
+    def _id(value, name):
+        """`value` as an id the C ABI takes: an int from 1 to 2**63 - 1.
+
+        ctypes would wrap a larger int silently and act on another record.
+        """
+        if (isinstance(value, bool) or not isinstance(value, int) or
+                not 1 <= value <= 2**63 - 1):
+            raise errors.InvalidRequest(
+                f"{name} must be an integer from 1 to 2**63 - 1",
+                problems=[("/" + name, "must be an integer from 1 to "
+                           "2**63 - 1")])
+        return value
+
     def create(self, payload, technology="redshift"):
         """POST /{technology}/handler: registers the payload's tables."""
         data = _to_bytes(payload, "payload")
@@ -257,7 +271,8 @@ class Registry:
                     skip_cache=False):
         """GET /{technology}/handler/{id}; skip_cache reads the catalog."""
         return self._call(self._lib.dsh_get_handler,
-                          self._technology(technology), handler_id,
+                          self._technology(technology),
+                          self._id(handler_id, "handlerId"),
                           1 if skip_cache else 0)
 
     def update_handler(self, handler_id, body, technology="redshift",
@@ -265,7 +280,8 @@ class Registry:
         """PUT /{technology}/handler/{id}: replaces the handler's metadata."""
         data = _to_bytes(body, "body")
         return self._call(self._lib.dsh_update_handler,
-                          self._technology(technology), handler_id, data,
+                          self._technology(technology),
+                          self._id(handler_id, "handlerId"), data,
                           len(data), 1 if skip_cache else 0)
 
     def bulk_update(self, body, technology="redshift"):
@@ -282,11 +298,13 @@ class Registry:
 
     def get_dictionary(self, data_source_id):
         """GET /dictionary/{id}."""
-        return self._call(self._lib.dsh_get_dictionary, data_source_id)
+        return self._call(self._lib.dsh_get_dictionary,
+                          self._id(data_source_id, "dataSourceId"))
 
     def delete_data_source(self, data_source_id):
         """DELETE /dataSource/{id}: removes it and its handler."""
-        return self._call(self._lib.dsh_delete_data_source, data_source_id)
+        return self._call(self._lib.dsh_delete_data_source,
+                          self._id(data_source_id, "dataSourceId"))
 
     def route_bytes(self, method, target, body=None):
         """One REST request in, (HTTP status, response body bytes) out.

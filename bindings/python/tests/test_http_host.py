@@ -1,6 +1,7 @@
 """examples/http_host.py as a real server: started on 127.0.0.1, sent real
 HTTP requests with the vendor example's payload shape, stopped."""
 import json
+import socket
 import os
 import select
 import signal
@@ -42,6 +43,7 @@ class HttpHostTest(unittest.TestCase):
                 f"http_host.py did not start (first line {line!r}); "
                 f"stderr: {cls.server_stderr()}")
         cls.base = line
+        cls.port = int(line.rsplit(":", 1)[1])
         cls.created = cls.request("POST", "/redshift/handler",
                                   support.vendor_payload())
 
@@ -125,6 +127,22 @@ class HttpHostTest(unittest.TestCase):
             "DELETE", f"/redshift/handler/{self.created[1]['id']}")
         self.assertEqual(status, 405)
         self.assertIn("GET", headers.get("Allow", ""))
+
+    def test_options_gets_dsh_json_not_an_html_page(self):
+        status, body = self.request("OPTIONS", "/dictionary/1")
+        self.assertEqual(status, 405)
+        self.assertEqual(body["error"]["code"], "method_not_allowed")
+
+    def test_a_content_length_that_is_not_a_number_is_400(self):
+        for length in ("abc", "-1", "1_0", "+5"):
+            with socket.create_connection(
+                    ("127.0.0.1", self.port), timeout=30) as connection:
+                connection.sendall(
+                    b"PUT /dataSource/detectRemoteChanges HTTP/1.0\r\n"
+                    b"Content-Length: " + length.encode() + b"\r\n\r\n")
+                answer = connection.makefile("rb").read()
+            self.assertTrue(answer.startswith(b"HTTP/1.0 400"),
+                            (length, answer[:80]))
 
     def test_bad_json_is_400_with_offset(self):
         status, body = self.request("POST", "/redshift/handler",

@@ -109,6 +109,16 @@ class OperationsTest(RegistryTestCase):
         with self.assertRaises(dsh.NotFound):
             self.registry.get_dictionary(created["dataSourceId"])
 
+    def test_ids_outside_64_bits_are_refused_not_wrapped(self):
+        created = self.create_vendor_example()
+        for bad in (2**64 + created["dataSourceId"], 0, -1, True, "1", 1.0):
+            with self.assertRaises(dsh.InvalidRequest, msg=repr(bad)):
+                self.registry.delete_data_source(bad)
+            with self.assertRaises(dsh.InvalidRequest, msg=repr(bad)):
+                self.registry.get_handler(bad)
+        # Nothing was deleted by the refused calls.
+        self.registry.get_dictionary(created["dataSourceId"])
+
     def test_threads_create_at_once_through_python_catalog(self):
         names = [f"table_{i}" for i in range(16)]
         for name in names:

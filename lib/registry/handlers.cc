@@ -146,13 +146,14 @@ absl::StatusOr<UpdateResult> Registry::Impl::UpdateHandler(
 
   const ConnectionSettings settings =
       SettingsFor(technology, handler.metadata, options_);
+  // Same table, reached the same way (credentials, TLS, CA bundle): the
+  // stored dictionary still holds.
   const bool same_place =
       identity::KeyFromPayload(technology, handler.metadata, identity_) ==
           identity::KeyFromPayload(technology, old->metadata, identity_) &&
-      settings.username == old->metadata.username &&
-      settings.password == old->metadata.password &&
-      settings.ssl == old->metadata.ssl &&
-      handler.metadata.user_files.size() == old->metadata.user_files.size();
+      registry::IdentityOf(settings) ==
+          registry::IdentityOf(
+              SettingsFor(technology, old->metadata, options_));
   const bool read_catalog =
       skip_cache || handler.metadata.columns.has_value() || !same_place;
 

@@ -650,23 +650,37 @@ class PostgresInterruptedReadTest : public RegistryRefreshPostgresTest {
     });
   }
 
+  // Starts a refresh, waits until its read is blocked behind a catalog
+  // lock, terminates that session and returns what the refresh answered;
+  // an error status when the read never got that far.
+  absl::StatusOr<std::vector<RefreshOutcome>> RefreshWithSessionTerminated() {
+    CatalogLock lock(*server_, database_);
+    if (!lock.WaitUntilHeld()) {
+      return absl::InternalError("the catalog lock was never held");
+    }
+    auto refreshing = RefreshInBackground();
+    const int reader_pid = lock.WaitForBlockedSession();
+    if (reader_pid == 0) {
+      lock.Release();  // Lets the refresh end before its future is dropped.
+      return absl::InternalError("the refresh never reached the catalog");
+    }
+    const absl::Status terminated = server_->RunSql(
+        "postgres", absl::StrCat("SELECT pg_catalog.pg_terminate_backend(",
+                                 reader_pid, ")"));
+    absl::StatusOr<std::vector<RefreshOutcome>> outcomes = refreshing.get();
+    lock.Release();
+    if (!terminated.ok()) return terminated;
+    return outcomes;
+  }
+
   std::vector<CreatedDataSource> created_;
   std::unique_ptr<Registry> reader_;
 };
 
 TEST_F(PostgresInterruptedReadTest,
        RefreshWhoseSessionIsTerminatedKeepsDictionaries) {
-  CatalogLock lock(*server_, database_);
-  ASSERT_TRUE(lock.WaitUntilHeld());
-  auto refreshing = RefreshInBackground();
-  const int reader_pid = lock.WaitForBlockedSession();
-  ASSERT_NE(reader_pid, 0) << "the refresh never reached the catalog";
-
-  DSH_ASSERT_OK(server_->RunSql(
-      "postgres", absl::StrCat("SELECT pg_catalog.pg_terminate_backend(",
-                               reader_pid, ")")));
-  absl::StatusOr<std::vector<RefreshOutcome>> outcomes = refreshing.get();
-  lock.Release();
+  absl::StatusOr<std::vector<RefreshOutcome>> outcomes =
+      RefreshWithSessionTerminated();
 
   ASSERT_TRUE(outcomes.ok()) << outcomes.status();
   ASSERT_THAT(*outcomes, SizeIs(created_.size()));
@@ -684,19 +698,10 @@ TEST_F(PostgresInterruptedReadTest,
 }
 
 TEST_F(PostgresInterruptedReadTest, RefreshAfterATerminatedSessionReadsAgain) {
-  {
-    CatalogLock lock(*server_, database_);
-    ASSERT_TRUE(lock.WaitUntilHeld());
-    auto refreshing = RefreshInBackground();
-    const int reader_pid = lock.WaitForBlockedSession();
-    ASSERT_NE(reader_pid, 0) << "the refresh never reached the catalog";
-    DSH_ASSERT_OK(server_->RunSql(
-        "postgres", absl::StrCat("SELECT pg_catalog.pg_terminate_backend(",
-                                 reader_pid, ")")));
-    absl::StatusOr<std::vector<RefreshOutcome>> failed = refreshing.get();
-    ASSERT_TRUE(failed.ok()) << failed.status();
-    ASSERT_TRUE(failed->front().error_code.has_value());
-  }
+  absl::StatusOr<std::vector<RefreshOutcome>> failed =
+      RefreshWithSessionTerminated();
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  ASSERT_TRUE(failed->front().error_code.has_value());
 
   absl::StatusOr<std::vector<RefreshOutcome>> outcomes =
       reader_->Refresh(std::nullopt);

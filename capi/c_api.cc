@@ -100,18 +100,21 @@ struct Call {
   }
 };
 
-std::optional<Technology> TechnologyOf(const char* name) {
-  if (name == nullptr) return std::nullopt;
-  return ParseTechnology(name);
-}
-
-int32_t BadTechnology(const char* name, dsh_error** out_error) {
+// Reads the technology argument into `out`: DSH_OK, or the status of
+// refusing it, reported through `out_error`.
+int32_t ReadTechnology(const char* name, Technology* out,
+                       dsh_error** out_error) {
   if (name == nullptr) return FailArgument("technology is NULL", out_error);
-  return Fail(ProblemStatus(absl::StatusCode::kInvalidArgument, "/technology",
-                            absl::StrCat("must be \"redshift\" or "
-                                         "\"postgresql\", got \"",
-                                         name, "\"")),
-              out_error);
+  const std::optional<Technology> technology = ParseTechnology(name);
+  if (!technology) {
+    return Fail(ProblemStatus(absl::StatusCode::kInvalidArgument, "/technology",
+                              absl::StrCat("must be \"redshift\" or "
+                                           "\"postgresql\", got \"",
+                                           name, "\"")),
+                out_error);
+  }
+  *out = *technology;
+  return DSH_OK;
 }
 
 int32_t BadId(int64_t id, std::string pointer, dsh_error** out_error) {
@@ -269,12 +272,14 @@ int32_t dsh_create(dsh_registry* registry, const char* technology,
   return Guard(out_error, [&]() -> int32_t {
     const Call call{registry, out_json, out_len, out_error};
     if (std::optional<int32_t> refused = call.Check()) return *refused;
-    const std::optional<dsh::Technology> tech =
-        dsh::capi::TechnologyOf(technology);
-    if (!tech) return dsh::capi::BadTechnology(technology, out_error);
+    dsh::Technology tech;
+    if (int32_t refused =
+            dsh::capi::ReadTechnology(technology, &tech, out_error)) {
+      return refused;
+    }
     const std::optional<std::string_view> body = Bytes(payload, payload_len);
     if (!body) return FailArgument("payload is NULL", out_error);
-    return call.Finish(registry->registry->Create(*tech, *body),
+    return call.Finish(registry->registry->Create(tech, *body),
                        dsh::CreateResultJson);
   });
 }
@@ -285,12 +290,14 @@ int32_t dsh_validate(dsh_registry* registry, const char* technology,
   return Guard(out_error, [&]() -> int32_t {
     const Call call{registry, out_json, out_len, out_error};
     if (std::optional<int32_t> refused = call.Check()) return *refused;
-    const std::optional<dsh::Technology> tech =
-        dsh::capi::TechnologyOf(technology);
-    if (!tech) return dsh::capi::BadTechnology(technology, out_error);
+    dsh::Technology tech;
+    if (int32_t refused =
+            dsh::capi::ReadTechnology(technology, &tech, out_error)) {
+      return refused;
+    }
     const std::optional<std::string_view> body = Bytes(payload, payload_len);
     if (!body) return FailArgument("payload is NULL", out_error);
-    return call.Finish(registry->registry->Validate(*tech, *body),
+    return call.Finish(registry->registry->Validate(tech, *body),
                        dsh::capi::ValidateResultJson);
   });
 }
@@ -301,14 +308,16 @@ int32_t dsh_get_handler(dsh_registry* registry, const char* technology,
   return Guard(out_error, [&]() -> int32_t {
     const Call call{registry, out_json, out_len, out_error};
     if (std::optional<int32_t> refused = call.Check()) return *refused;
-    const std::optional<dsh::Technology> tech =
-        dsh::capi::TechnologyOf(technology);
-    if (!tech) return dsh::capi::BadTechnology(technology, out_error);
+    dsh::Technology tech;
+    if (int32_t refused =
+            dsh::capi::ReadTechnology(technology, &tech, out_error)) {
+      return refused;
+    }
     if (handler_id < 1) {
       return dsh::capi::BadId(handler_id, "/handlerId", out_error);
     }
     return call.Finish(
-        registry->registry->GetHandler(*tech, handler_id, skip_cache != 0),
+        registry->registry->GetHandler(tech, handler_id, skip_cache != 0),
         dsh::HandlerViewJson);
   });
 }
@@ -320,16 +329,18 @@ int32_t dsh_update_handler(dsh_registry* registry, const char* technology,
   return Guard(out_error, [&]() -> int32_t {
     const Call call{registry, out_json, out_len, out_error};
     if (std::optional<int32_t> refused = call.Check()) return *refused;
-    const std::optional<dsh::Technology> tech =
-        dsh::capi::TechnologyOf(technology);
-    if (!tech) return dsh::capi::BadTechnology(technology, out_error);
+    dsh::Technology tech;
+    if (int32_t refused =
+            dsh::capi::ReadTechnology(technology, &tech, out_error)) {
+      return refused;
+    }
     if (handler_id < 1) {
       return dsh::capi::BadId(handler_id, "/handlerId", out_error);
     }
     const std::optional<std::string_view> text = Bytes(body, body_len);
     if (!text) return FailArgument("body is NULL", out_error);
     return call.Finish(registry->registry->UpdateHandler(
-                           *tech, handler_id, *text, skip_cache != 0),
+                           tech, handler_id, *text, skip_cache != 0),
                        dsh::UpdateResultJson);
   });
 }
@@ -340,12 +351,14 @@ int32_t dsh_bulk_update(dsh_registry* registry, const char* technology,
   return Guard(out_error, [&]() -> int32_t {
     const Call call{registry, out_json, out_len, out_error};
     if (std::optional<int32_t> refused = call.Check()) return *refused;
-    const std::optional<dsh::Technology> tech =
-        dsh::capi::TechnologyOf(technology);
-    if (!tech) return dsh::capi::BadTechnology(technology, out_error);
+    dsh::Technology tech;
+    if (int32_t refused =
+            dsh::capi::ReadTechnology(technology, &tech, out_error)) {
+      return refused;
+    }
     const std::optional<std::string_view> text = Bytes(body, body_len);
     if (!text) return FailArgument("body is NULL", out_error);
-    return call.Finish(registry->registry->BulkUpdate(*tech, *text),
+    return call.Finish(registry->registry->BulkUpdate(tech, *text),
                        dsh::BulkResultJson);
   });
 }
